@@ -1,0 +1,156 @@
+//! The model of one upload: resources merged by identity across files, the
+//! account-wide settings, and the layers the upload did not cover.
+
+use std::collections::{BTreeMap, HashMap};
+
+use super::*;
+
+/// Something the audit could not check, said once per account and layer.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Gap {
+    pub account: Option<String>,
+    pub region: Option<String>,
+    /// What was not seen, such as `account-level S3 Block Public Access`.
+    pub what: String,
+    pub reason: String,
+    /// The command that exports it, when there is one.
+    pub command: Option<String>,
+    pub file: Option<usize>,
+}
+
+#[derive(Debug, Default)]
+pub struct Model {
+    resources: Vec<Resource>,
+    index: HashMap<(String, String), usize>,
+    /// Account-wide settings by account id; the empty key holds settings from
+    /// files that do not say which account they describe.
+    pub accounts: BTreeMap<String, AccountSettings>,
+    pub gaps: Vec<Gap>,
+}
+
+impl Model {
+    pub fn resources(&self) -> &[Resource] {
+        &self.resources
+    }
+
+    /// Adds a resource, merging it into an earlier one of the same type and
+    /// id: fields the earlier one lacks are taken from the newcomer.
+    pub fn add(&mut self, resource: Resource) {
+        let key = (resource.type_name.clone(), resource.id.clone());
+        match self.index.get(&key) {
+            Some(&at) => merge_resource(&mut self.resources[at], resource),
+            None => {
+                self.index.insert(key, self.resources.len());
+                self.resources.push(resource);
+            }
+        }
+    }
+
+    /// The resource of this type and id, for sources that describe one part
+    /// of a resource (a bucket's ACL) before or after its listing.
+    pub fn get_mut(&mut self, type_name: &str, id: &str) -> Option<&mut Resource> {
+        let at = *self.index.get(&(type_name.to_string(), id.to_string()))?;
+        Some(&mut self.resources[at])
+    }
+
+    pub fn account_mut(&mut self, account: Option<&str>) -> &mut AccountSettings {
+        self.accounts.entry(account.unwrap_or_default().to_string()).or_default()
+    }
+
+    /// Account-level S3 Block Public Access for this account: its own record,
+    /// else one from a file that named no account.
+    pub fn account_public_access_block(&self, account: Option<&str>) -> Option<&PublicAccessBlock> {
+        let own = account.and_then(|a| self.accounts.get(a)).and_then(|s| s.s3_public_access_block.as_ref());
+        own.or_else(|| self.accounts.get("").and_then(|s| s.s3_public_access_block.as_ref()))
+    }
+
+    pub fn add_gap(&mut self, gap: Gap) {
+        if !self.gaps.contains(&gap) {
+            self.gaps.push(gap);
+        }
+    }
+}
+
+fn fill<T>(into: &mut Option<T>, from: Option<T>) {
+    if into.is_none() {
+        *into = from;
+    }
+}
+
+fn fill_vec<T>(into: &mut Vec<T>, from: Vec<T>) {
+    if into.is_empty() {
+        *into = from;
+    }
+}
+
+fn merge_resource(into: &mut Resource, from: Resource) {
+    fill(&mut into.account, from.account);
+    fill(&mut into.region, from.region);
+    if into.tags.is_empty() {
+        into.tags = from.tags;
+    }
+    if into.name.is_empty() || into.name == into.id {
+        into.name = from.name;
+    }
+    match (&mut into.kind, from.kind) {
+        (Kind::S3Bucket(a), Kind::S3Bucket(b)) => {
+            fill(&mut a.acl, b.acl);
+            fill(&mut a.policy, b.policy);
+            fill(&mut a.object_ownership, b.object_ownership);
+            fill(&mut a.encryption, b.encryption);
+            fill(&mut a.logging, b.logging);
+            fill(&mut a.created, b.created);
+            a.declared |= b.declared;
+            match (&mut a.public_access_block, b.public_access_block) {
+                (Some(pa), Some(pb)) => merge_pab(pa, pb),
+                (slot, other) => fill(slot, other),
+            }
+        }
+        (Kind::SecurityGroup(a), Kind::SecurityGroup(b)) => {
+            fill(&mut a.group_name, b.group_name);
+            fill(&mut a.vpc_id, b.vpc_id);
+            fill_vec(&mut a.ingress, b.ingress);
+        }
+        (Kind::Instance(a), Kind::Instance(b)) => {
+            fill(&mut a.public_ip, b.public_ip);
+            fill_vec(&mut a.security_groups, b.security_groups);
+        }
+        (Kind::RdsInstance(a), Kind::RdsInstance(b)) => {
+            fill(&mut a.publicly_accessible, b.publicly_accessible);
+            fill(&mut a.storage_encrypted, b.storage_encrypted);
+            fill(&mut a.port, b.port);
+            fill(&mut a.engine, b.engine);
+            fill_vec(&mut a.security_groups, b.security_groups);
+        }
+        (Kind::Snapshot(a), Kind::Snapshot(b)) => {
+            fill(&mut a.shared_with, b.shared_with);
+            fill(&mut a.encrypted, b.encrypted);
+        }
+        (Kind::Image(a), Kind::Image(b)) => fill(&mut a.public, b.public),
+        (Kind::RedshiftCluster(a), Kind::RedshiftCluster(b)) => {
+            fill(&mut a.publicly_accessible, b.publicly_accessible);
+            fill(&mut a.encrypted, b.encrypted);
+        }
+        (Kind::SearchDomain(a), Kind::SearchDomain(b)) => {
+            fill(&mut a.in_vpc, b.in_vpc);
+            fill(&mut a.policy, b.policy);
+        }
+        (Kind::PolicyHolder(a), Kind::PolicyHolder(b)) => fill(&mut a.policy, b.policy),
+        (Kind::LambdaFunction(a), Kind::LambdaFunction(b)) => {
+            fill(&mut a.policy, b.policy);
+            fill(&mut a.url_auth_type, b.url_auth_type);
+        }
+        (Kind::IamRole(a), Kind::IamRole(b)) => fill(&mut a.trust_policy, b.trust_policy),
+        (Kind::EbsVolume(a), Kind::EbsVolume(b)) => fill(&mut a.encrypted, b.encrypted),
+        // Same type name with a different kind cannot come from our sources.
+        _ => {}
+    }
+}
+
+fn merge_pab(into: &mut PublicAccessBlock, from: PublicAccessBlock) {
+    fill(&mut into.block_public_acls, from.block_public_acls);
+    fill(&mut into.ignore_public_acls, from.ignore_public_acls);
+    fill(&mut into.block_public_policy, from.block_public_policy);
+    fill(&mut into.restrict_public_buckets, from.restrict_public_buckets);
+    fill(&mut into.at, from.at);
+}

@@ -1,0 +1,222 @@
+//! S3 rules and the effective-exposure logic they share: a bucket is public
+//! only when every layer lets an anonymous caller through (account and
+//! bucket Block Public Access, Object Ownership, the ACL, the policy).
+
+pub mod block_public_access_off;
+pub mod bucket_no_access_logging;
+pub mod bucket_public_acl;
+pub mod bucket_public_policy;
+pub mod bucket_unencrypted;
+
+use crate::model::{AclPermission, Attr, Grantee, Origin, PublicAccessBlock, Resource, S3Bucket, Truth};
+use crate::policy::{self, Access, PolicyKind};
+use crate::report::Severity;
+use crate::rules::Context;
+
+pub const TYPES: &[&str] = &["AWS::S3::Bucket"];
+
+/// One Block Public Access flag, combined over bucket and account: on when
+/// either is on (AWS applies the most restrictive combination, flag by flag).
+pub struct Flag {
+    pub truth: Truth,
+    /// Where it is on, or where it is off.
+    pub evidence: Vec<(Origin, String)>,
+    pub notes: Vec<String>,
+}
+
+pub fn flag(
+    resource: &Resource,
+    bucket: &S3Bucket,
+    ctx: &Context,
+    name: &str,
+    pick: fn(&PublicAccessBlock) -> Option<&Attr<bool>>,
+) -> Flag {
+    let mut notes = Vec::new();
+    let mut on = Vec::new();
+    let mut off = Vec::new();
+    let bucket_truth = match bucket.public_access_block.as_ref() {
+        Some(block) => attr_truth(pick(block), block, "bucket", name, &mut on, &mut off),
+        // Declared in a template or plan without saying otherwise: since
+        // April 2023 AWS turns all four flags on for new buckets.
+        None if bucket.declared => {
+            notes.push(format!(
+                "{name} is not set on this new bucket; AWS turns it on by default for buckets created since April 2023."
+            ));
+            on.push((resource.at.clone(), format!("{name} on by default for new buckets")));
+            Truth::Yes
+        }
+        None => {
+            notes.push("The bucket's own Block Public Access settings were not in the upload; they were taken as off.".into());
+            Truth::No
+        }
+    };
+    let account_truth = match ctx.account_public_access_block(resource) {
+        Some(block) => attr_truth(pick(block), block, "account", name, &mut on, &mut off),
+        None => {
+            notes.push(
+                "The account-level Block Public Access setting was not in the upload (export it with `aws s3control get-public-access-block`); it was taken as off."
+                    .into(),
+            );
+            Truth::No
+        }
+    };
+    let truth = bucket_truth.or(account_truth);
+    let evidence = if truth == Truth::Yes { on } else { off };
+    Flag { truth, evidence, notes }
+}
+
+fn attr_truth(
+    attr: Option<&Attr<bool>>,
+    block: &PublicAccessBlock,
+    level: &str,
+    name: &str,
+    on: &mut Vec<(Origin, String)>,
+    off: &mut Vec<(Origin, String)>,
+) -> Truth {
+    match attr {
+        Some(attr) => {
+            let truth = attr.truth();
+            let state = match truth {
+                Truth::Yes => "on",
+                Truth::No => "off",
+                Truth::Unknown => "unresolved",
+            };
+            let entry = (attr.at.clone(), format!("{level}-level {name} is {state}"));
+            if truth == Truth::Yes { on.push(entry) } else { off.push(entry) }
+            truth
+        }
+        None => {
+            if let Some(at) = &block.at {
+                off.push((at.clone(), format!("{level}-level {name} is not set")));
+            }
+            Truth::No
+        }
+    }
+}
+
+pub fn ignore_public_acls(resource: &Resource, bucket: &S3Bucket, ctx: &Context) -> Flag {
+    flag(resource, bucket, ctx, "IgnorePublicAcls", |b| b.ignore_public_acls.as_ref())
+}
+
+pub fn restrict_public_buckets(resource: &Resource, bucket: &S3Bucket, ctx: &Context) -> Flag {
+    flag(resource, bucket, ctx, "RestrictPublicBuckets", |b| b.restrict_public_buckets.as_ref())
+}
+
+/// What an exposure layer concluded.
+pub struct Exposure {
+    pub truth: Truth,
+    pub severity: Severity,
+    pub message: String,
+    pub evidence: Vec<(Origin, String)>,
+    pub notes: Vec<String>,
+}
+
+/// Whether the ACL makes the bucket public, after Object Ownership and
+/// IgnorePublicAcls. `None` when the ACL grants nothing public or is
+/// neutralised.
+pub fn acl_exposure(resource: &Resource, bucket: &S3Bucket, ctx: &Context) -> Option<Exposure> {
+    let acl = bucket.acl.as_ref()?;
+    let mut notes = Vec::new();
+    let mut truth = Truth::Yes;
+    let mut evidence = Vec::new();
+    let mut severity = Severity::High;
+    let message;
+    match acl.known() {
+        None => {
+            truth = Truth::Unknown;
+            message = format!("the ACL of bucket {} could not be resolved", resource.name);
+            evidence.push((acl.at.clone(), "unresolved ACL".to_string()));
+        }
+        Some(acl) => {
+            let public: Vec<_> =
+                acl.grants.iter().filter(|g| matches!(g.grantee, Grantee::AllUsers | Grantee::AuthenticatedUsers)).collect();
+            if public.is_empty() {
+                return None;
+            }
+            let mut parts = Vec::new();
+            for grant in &public {
+                let who = if grant.grantee == Grantee::AllUsers { "AllUsers" } else { "AuthenticatedUsers" };
+                if !matches!(grant.permission, AclPermission::ReadAcp | AclPermission::WriteAcp) {
+                    severity = Severity::Critical;
+                }
+                parts.push(format!("{} to {who}", grant.permission.as_cli()));
+                evidence.push((grant.at.clone(), format!("grant to {who}: {}", grant.permission.as_cli())));
+            }
+            parts.dedup();
+            message = format!("bucket {} grants {}", resource.name, parts.join(", "));
+        }
+    }
+    if let Some(ownership) = &bucket.object_ownership {
+        match ownership.known().map(String::as_str) {
+            Some("BucketOwnerEnforced") => return None,
+            Some(_) => {}
+            None => {
+                truth = truth.and(Truth::Unknown);
+                notes.push("Object Ownership could not be resolved; with BucketOwnerEnforced the ACL would have no effect.".into());
+            }
+        }
+    } else if bucket.declared {
+        notes.push("This bucket is created by the template or plan without Object Ownership; since April 2023 new buckets have ACLs disabled, so AWS would refuse this public ACL at deploy time.".into());
+    }
+    let ignore = ignore_public_acls(resource, bucket, ctx);
+    match ignore.truth {
+        Truth::Yes => return None,
+        Truth::Unknown => {
+            truth = truth.and(Truth::Unknown);
+            notes.push("IgnorePublicAcls could not be resolved.".into());
+        }
+        Truth::No => {}
+    }
+    evidence.extend(ignore.evidence);
+    notes.extend(ignore.notes);
+    Some(Exposure { truth, severity, message, evidence, notes })
+}
+
+/// Whether the bucket policy makes the bucket public, after
+/// RestrictPublicBuckets.
+pub fn policy_exposure(resource: &Resource, bucket: &S3Bucket, ctx: &Context) -> Option<Exposure> {
+    let policy = bucket.policy.as_ref()?;
+    let mut notes = Vec::new();
+    let mut evidence = Vec::new();
+    let (mut truth, message) = match policy.known() {
+        None => {
+            evidence.push((policy.at.clone(), "unresolved bucket policy".to_string()));
+            (Truth::Unknown, format!("the policy of bucket {} could not be resolved", resource.name))
+        }
+        Some(doc) => {
+            let evaluation = policy::evaluate(&doc.document, PolicyKind::Resource("s3"));
+            let truth = match evaluation.access {
+                Access::NotPublic => return None,
+                Access::Public => Truth::Yes,
+                Access::Unknown => Truth::Unknown,
+            };
+            let mut actions = Vec::new();
+            for statement in &evaluation.statements {
+                if truth == Truth::Yes && statement.access != Access::Public {
+                    continue;
+                }
+                evidence.push((policy.at.join(&statement.pointer), statement.note.clone()));
+                actions.extend(statement.actions.iter().cloned());
+            }
+            actions.dedup();
+            let what = if actions.is_empty() { "access".to_string() } else { actions.join(", ") };
+            let message = match truth {
+                Truth::Yes => format!("the policy of bucket {} allows {what} to anyone", resource.name),
+                _ => format!("the policy of bucket {} allows {what} to anyone under conditions Keyhole cannot judge", resource.name),
+            };
+            (truth, message)
+        }
+    };
+    let restrict = restrict_public_buckets(resource, bucket, ctx);
+    match restrict.truth {
+        Truth::Yes => return None,
+        Truth::Unknown => {
+            truth = truth.and(Truth::Unknown);
+            notes.push("RestrictPublicBuckets could not be resolved.".into());
+        }
+        Truth::No => {}
+    }
+    evidence.extend(restrict.evidence);
+    notes.extend(restrict.notes);
+    Some(Exposure { truth, severity: Severity::Critical, message, evidence, notes })
+}

@@ -1,0 +1,210 @@
+//! EC2: security groups, instances, EBS snapshots and volumes, AMIs. The CLI
+//! spells keys in PascalCase and AWS Config in camelCase; readers compare keys
+//! case-insensitively so one reader serves both.
+
+use crate::model::{
+    Attr, EbsVolume, Image, IngressRule, Instance, Kind, Provider, Resource, SecurityGroup, Snapshot,
+    SnapshotFamily,
+};
+use crate::sources::{Collector, Node};
+
+use super::cli::Call;
+use super::config::{read_tags, ConfigItem};
+
+pub const SECURITY_GROUP: &str = "AWS::EC2::SecurityGroup";
+pub const SNAPSHOT: &str = "AWS::EC2::Snapshot";
+
+fn text(node: &Node, key: &str) -> Option<String> {
+    node.get_ci(key).and_then(|n| n.string())
+}
+
+pub fn resource(type_name: &str, id: String, name: String, node: &Node, call: Option<&Call>, kind: Kind) -> Resource {
+    Resource {
+        provider: Provider::Aws,
+        type_name: type_name.to_string(),
+        id,
+        name,
+        account: call.and_then(|c| c.account.clone()),
+        region: call.and_then(|c| c.region.clone()),
+        tags: read_tags(node.get_ci("Tags")),
+        at: node.at.clone(),
+        kind,
+    }
+}
+
+/// Overrides identity fields with a Config item's, which are authoritative.
+fn with_item(mut r: Resource, item: &ConfigItem) -> Resource {
+    r.account = item.account.clone();
+    r.region = item.region.clone();
+    if !item.tags.is_empty() {
+        r.tags = item.tags.clone();
+    }
+    r
+}
+
+fn ingress_rule(permission: &Node) -> IngressRule {
+    let protocol = match permission.get_ci("IpProtocol") {
+        Some(p) => match p.string() {
+            Some(s) => Attr::explicit(s.to_ascii_lowercase(), p.at.clone()),
+            None => Attr::unresolved(p.at.clone()),
+        },
+        None => Attr::defaulted("-1".to_string(), permission.at.clone()),
+    };
+    let all_ports = protocol.known().is_some_and(|p| p == "-1" || p == "all");
+    let ports = if all_ports {
+        None
+    } else {
+        match (permission.get_ci("FromPort"), permission.get_ci("ToPort")) {
+            (Some(from), Some(to)) => match (from.int(), to.int()) {
+                // -1 means every port (ICMP type/code "all").
+                (Some(-1), _) | (_, Some(-1)) => None,
+                (Some(a), Some(b)) if (0..=65535).contains(&a) && (0..=65535).contains(&b) => {
+                    Some(Attr::explicit((a.min(b) as u32, a.max(b) as u32), from.at.clone()))
+                }
+                _ => Some(Attr::unresolved(from.at.clone())),
+            },
+            (Some(from), None) => match from.int() {
+                Some(a) if (0..=65535).contains(&a) => Some(Attr::explicit((a as u32, a as u32), from.at.clone())),
+                _ => Some(Attr::unresolved(from.at.clone())),
+            },
+            _ => None,
+        }
+    };
+    let mut sources = Vec::new();
+    for key in ["IpRanges", "Ipv4Ranges", "Ipv6Ranges"] {
+        for range in permission.get_ci(key).into_iter().flat_map(|r| r.items().collect::<Vec<_>>()) {
+            // Config's `ipRanges` is a list of plain strings.
+            if let Some(cidr) = range.str() {
+                sources.push(Attr::explicit(cidr.to_string(), range.at.clone()));
+                continue;
+            }
+            for cidr_key in ["CidrIp", "CidrIpv6"] {
+                if let Some(cidr) = range.get_ci(cidr_key) {
+                    sources.push(cidr.string_attr());
+                }
+            }
+        }
+    }
+    // AWS Config lists IPv4 ranges twice (`ipRanges` and `ipv4Ranges`).
+    sources.dedup_by(|a, b| a.value == b.value);
+    let mut seen = std::collections::HashSet::new();
+    sources.retain(|s| seen.insert(s.value.clone()));
+    IngressRule { protocol, ports, sources, at: permission.at.clone() }
+}
+
+pub fn security_group(node: &Node, call: Option<&Call>) -> Option<Resource> {
+    let id = text(node, "GroupId")?;
+    let name = text(node, "GroupName");
+    let ingress = node.get_ci("IpPermissions").map(|p| p.items().map(|p| ingress_rule(&p)).collect()).unwrap_or_default();
+    let group = SecurityGroup { group_name: name.clone(), vpc_id: text(node, "VpcId"), ingress };
+    let r = resource(SECURITY_GROUP, id.clone(), name.unwrap_or(id), node, call, Kind::SecurityGroup(group));
+    Some(r)
+}
+
+fn instance(node: &Node, call: Option<&Call>) -> Option<Resource> {
+    let id = text(node, "InstanceId")?;
+    let public_ip = node.get_ci("PublicIpAddress").map(|n| n.string_attr());
+    let groups = node
+        .get_ci("SecurityGroups")
+        .map(|g| g.items().filter_map(|g| text(&g, "GroupId")).collect())
+        .unwrap_or_default();
+    let mut r = resource("AWS::EC2::Instance", id.clone(), id, node, call, Kind::Instance(Instance { public_ip, security_groups: groups }));
+    if let Some((_, name)) = r.tags.iter().find(|(k, _)| k == "Name") {
+        r.name = name.clone();
+    }
+    Some(r)
+}
+
+fn snapshot(node: &Node, call: Option<&Call>) -> Option<Resource> {
+    let id = text(node, "SnapshotId")?;
+    let encrypted = node.get_ci("Encrypted").map(|n| n.bool_attr());
+    let s = Snapshot { family: SnapshotFamily::Ebs, shared_with: None, encrypted };
+    Some(resource(SNAPSHOT, id.clone(), id, node, call, Kind::Snapshot(s)))
+}
+
+/// `createVolumePermissions`: `[{"Group": "all"} | {"UserId": "..."}]`.
+pub fn volume_permissions(list: &Node) -> Attr<Vec<Attr<String>>> {
+    let values = list
+        .items()
+        .filter_map(|p| p.get_ci("Group").or_else(|| p.get_ci("UserId")).map(|v| v.string_attr()))
+        .collect();
+    Attr::explicit(values, list.at.clone())
+}
+
+fn image(node: &Node, call: Option<&Call>) -> Option<Resource> {
+    let id = text(node, "ImageId")?;
+    let name = text(node, "Name").unwrap_or_else(|| id.clone());
+    let public = node.get_ci("Public").map(|n| n.bool_attr());
+    Some(resource("AWS::EC2::Image", id, name, node, call, Kind::Image(Image { public })))
+}
+
+fn volume(node: &Node, call: Option<&Call>) -> Option<Resource> {
+    let id = text(node, "VolumeId")?;
+    let encrypted = node.get_ci("Encrypted").map(|n| n.bool_attr());
+    let mut r = resource("AWS::EC2::Volume", id.clone(), id, node, call, Kind::EbsVolume(EbsVolume { encrypted }));
+    if let Some((_, name)) = r.tags.iter().find(|(k, _)| k == "Name") {
+        r.name = name.clone();
+    }
+    Some(r)
+}
+
+fn each(call: &Call, key: &str, collector: &mut Collector, read: fn(&Node, Option<&Call>) -> Option<Resource>) {
+    for node in call.output.get_ci(key).into_iter().flat_map(|n| n.items().collect::<Vec<_>>()) {
+        match read(&node, Some(call)) {
+            Some(r) => collector.add(r),
+            None => collector.skip(&node.at, format!("{key} entry without an identifier")),
+        }
+    }
+}
+
+pub fn from_cli(call: &Call, collector: &mut Collector) -> bool {
+    match call.operation {
+        "describe-security-groups" => each(call, "SecurityGroups", collector, security_group),
+        "describe-instances" => {
+            for reservation in call.output.get_ci("Reservations").into_iter().flat_map(|n| n.items().collect::<Vec<_>>()) {
+                for node in reservation.get_ci("Instances").into_iter().flat_map(|n| n.items().collect::<Vec<_>>()) {
+                    if let Some(r) = instance(&node, Some(call)) {
+                        collector.add(r);
+                    }
+                }
+            }
+        }
+        "describe-snapshots" => each(call, "Snapshots", collector, snapshot),
+        "describe-images" => each(call, "Images", collector, image),
+        "describe-volumes" => each(call, "Volumes", collector, volume),
+        "describe-snapshot-attribute" => {
+            let out = &call.output;
+            let Some(id) = text(out, "SnapshotId").or_else(|| call.param("SnapshotId")) else { return false };
+            let Some(list) = out.get_ci("CreateVolumePermissions") else { return false };
+            let s = Snapshot { family: SnapshotFamily::Ebs, shared_with: Some(volume_permissions(&list)), encrypted: None };
+            collector.add(resource(SNAPSHOT, id.clone(), id, out, Some(call), Kind::Snapshot(s)));
+        }
+        _ => return false,
+    }
+    true
+}
+
+fn from_item(item: &ConfigItem, collector: &mut Collector, read: fn(&Node, Option<&Call>) -> Option<Resource>) -> bool {
+    let Some(config) = &item.configuration else { return false };
+    match read(&config.node(), None) {
+        Some(r) => {
+            let mut r = with_item(r, item);
+            r.at = item.node.at.clone();
+            collector.add(r);
+            true
+        }
+        None => false,
+    }
+}
+
+pub fn security_group_from_config(item: &ConfigItem, collector: &mut Collector) -> bool {
+    from_item(item, collector, security_group)
+}
+
+pub fn instance_from_config(item: &ConfigItem, collector: &mut Collector) -> bool {
+    from_item(item, collector, instance)
+}
+
+pub fn volume_from_config(item: &ConfigItem, collector: &mut Collector) -> bool {
+    from_item(item, collector, volume)
+}

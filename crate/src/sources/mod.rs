@@ -1,0 +1,109 @@
+//! Sources: recognise an input by its content and adapt it into the model.
+//!
+//! Detection never looks at the file name. Each format module says whether a
+//! document is its own and, if so, fills the model through a [`Collector`].
+
+pub mod aws;
+mod node;
+
+pub use node::{Doc, Node};
+
+use std::collections::HashSet;
+
+use serde_json::Value;
+
+use crate::decode::Document;
+use crate::model::{Gap, Model, Origin, Resource};
+use crate::report::Skipped;
+
+/// What an adapter writes into while reading one file.
+pub struct Collector<'m> {
+    pub model: &'m mut Model,
+    pub file: usize,
+    /// Distinct resources this file described (a bucket seen in ten CLI
+    /// outputs of one bundle counts once), plus account-wide records.
+    pub resources: usize,
+    seen: HashSet<(String, String)>,
+    pub skipped: Vec<Skipped>,
+    pub notes: Vec<String>,
+}
+
+impl<'m> Collector<'m> {
+    pub fn new(model: &'m mut Model, file: usize) -> Self {
+        Collector { model, file, resources: 0, seen: HashSet::new(), skipped: Vec::new(), notes: Vec::new() }
+    }
+
+    pub fn origin(&self, pointer: impl Into<String>) -> Origin {
+        Origin::new(self.file, pointer)
+    }
+
+    /// Adds (or merges) a resource and counts it for this file.
+    pub fn add(&mut self, resource: Resource) {
+        if self.seen.insert((resource.type_name.clone(), resource.id.clone())) {
+            self.resources += 1;
+        }
+        self.model.add(resource);
+    }
+
+    pub fn skip(&mut self, at: &Origin, reason: impl Into<String>) {
+        self.skipped.push(Skipped { pointer: at.pointer.clone(), reason: reason.into() });
+    }
+
+    pub fn gap(&mut self, mut gap: Gap) {
+        gap.file = Some(self.file);
+        self.model.add_gap(gap);
+    }
+
+    pub fn note(&mut self, note: impl Into<String>) {
+        let note = note.into();
+        if !self.notes.contains(&note) {
+            self.notes.push(note);
+        }
+    }
+}
+
+/// Recognises the document and adapts it. Returns the format name of
+/// report.md, or an error sentence saying what the file seems to be.
+pub fn adapt(document: &Document, collector: &mut Collector) -> Result<&'static str, String> {
+    match document {
+        Document::Single(value) => {
+            let root = Node::new(value, collector.origin(""));
+            if let Some(format) = aws::adapt(&root, collector) {
+                return Ok(format);
+            }
+            Err(unrecognised(value))
+        }
+        Document::Lines(lines) => {
+            if let Some(format) = aws::adapt_lines(lines, collector) {
+                return Ok(format);
+            }
+            Err("this is a JSON Lines file, but its lines are not records Keyhole reads".to_string())
+        }
+    }
+}
+
+/// An error sentence for a JSON document of no known format, naming what it
+/// looks like when that is easy to tell.
+fn unrecognised(value: &Value) -> String {
+    let hint = match value {
+        Value::Object(map) => {
+            if map.contains_key("dependencies") || map.contains_key("devDependencies") || map.contains_key("scripts") {
+                " It looks like an npm package.json.".to_string()
+            } else if map.contains_key("apiVersion") && map.contains_key("kind") {
+                " It looks like a Kubernetes manifest.".to_string()
+            } else if map.is_empty() {
+                " It is an empty JSON object.".to_string()
+            } else {
+                let mut keys: Vec<&str> = map.keys().map(String::as_str).take(5).collect();
+                keys.sort_unstable();
+                format!(" Its top-level keys are: {}.", keys.join(", "))
+            }
+        }
+        Value::Array(items) if items.is_empty() => " It is an empty JSON array.".to_string(),
+        Value::Array(_) => " It is a JSON array of records Keyhole does not recognise.".to_string(),
+        _ => " It holds a single JSON value, not a configuration export.".to_string(),
+    };
+    format!(
+        "this JSON is not a configuration export Keyhole reads.{hint} See docs/inputs.md for the commands that produce supported exports."
+    )
+}
