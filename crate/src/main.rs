@@ -10,7 +10,11 @@ use keyhole::report::{self, Format, InputSummary, Severity, TextStyle};
 use keyhole::{rules, InputFile, Options};
 
 #[derive(Parser)]
-#[command(name = "keyhole", version, about = "Finds cloud data stores and doors open to the internet, from exported configuration. Nothing leaves this machine.")]
+#[command(
+    name = "keyhole",
+    version,
+    about = "Finds cloud data stores and doors open to the internet, from exported configuration. Nothing leaves this machine."
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -86,11 +90,10 @@ fn main() -> ExitCode {
             let catalogue = rules::catalogue();
             let text = match format {
                 RulesFormat::Json => serde_json::to_string_pretty(&catalogue).unwrap_or_default() + "\n",
-                RulesFormat::Markdown => catalogue.iter().map(|r| r.to_markdown()).collect::<Vec<_>>().join("\n"),
-                RulesFormat::Text => catalogue
-                    .iter()
-                    .map(|r| format!("{:<45} {:<9} {}\n", r.id, r.severity.as_str(), r.title))
-                    .collect(),
+                RulesFormat::Markdown => rules::docs_markdown(),
+                RulesFormat::Text => {
+                    catalogue.iter().map(|r| format!("{:<45} {:<9} {}\n", r.id, r.severity.as_str(), r.title)).collect()
+                }
             };
             print!("{text}");
             ExitCode::SUCCESS
@@ -117,7 +120,10 @@ struct Loaded {
 fn collect(path: &Path, out: &mut Vec<Loaded>) {
     if path.as_os_str() == "-" {
         let mut bytes = Vec::new();
-        let read = std::io::stdin().read_to_end(&mut bytes).map(|_| bytes).map_err(|e| format!("could not read standard input: {e}"));
+        let read = std::io::stdin()
+            .read_to_end(&mut bytes)
+            .map(|_| bytes)
+            .map_err(|e| format!("could not read standard input: {e}"));
         out.push(Loaded { name: "<stdin>".into(), bytes: read });
         return;
     }
@@ -133,7 +139,10 @@ fn collect(path: &Path, out: &mut Vec<Loaded>) {
         entries.sort();
         for entry in entries {
             let wanted = entry.is_dir()
-                || entry.extension().and_then(|e| e.to_str()).is_some_and(|e| EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()));
+                || entry
+                    .extension()
+                    .and_then(|e| e.to_str())
+                    .is_some_and(|e| EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()));
             if wanted {
                 collect(&entry, out);
             }
@@ -163,10 +172,8 @@ fn audit(
     if let Some(words) = sensitive_words {
         options.sensitive_words = words.into_iter().map(|w| w.trim().to_string()).filter(|w| !w.is_empty()).collect();
     }
-    let readable: Vec<InputFile> = loaded
-        .iter()
-        .filter_map(|l| l.bytes.as_ref().ok().map(|b| InputFile { name: &l.name, bytes: b }))
-        .collect();
+    let readable: Vec<InputFile> =
+        loaded.iter().filter_map(|l| l.bytes.as_ref().ok().map(|b| InputFile { name: &l.name, bytes: b })).collect();
     let mut report = keyhole::audit(&readable, &options);
     // Put unreadable files back in their places, so the report lists every input.
     for (index, l) in loaded.iter().enumerate() {
@@ -188,7 +195,9 @@ fn audit(
         }
     }
     if loaded.is_empty() {
-        eprintln!("keyhole: no input files found (a directory is searched for .json, .json.gz, .jsonl and .ndjson files)");
+        eprintln!(
+            "keyhole: no input files found (a directory is searched for .json, .json.gz, .jsonl and .ndjson files)"
+        );
         return ExitCode::from(2);
     }
     let to_terminal = output.is_none() && std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
@@ -199,7 +208,9 @@ fn audit(
         OutputFormat::Text => report::to_text(&report, if to_terminal { TextStyle::Color } else { TextStyle::Plain }),
     };
     let written = match output {
-        Some(path) => std::fs::write(path, text.as_bytes()).map_err(|e| format!("could not write {}: {e}", path.display())),
+        Some(path) => {
+            std::fs::write(path, text.as_bytes()).map_err(|e| format!("could not write {}: {e}", path.display()))
+        }
         None => std::io::stdout().write_all(text.as_bytes()).map_err(|e| format!("could not write the report: {e}")),
     };
     if let Err(error) = written {

@@ -37,12 +37,19 @@ impl Rule for BucketNoAccessLogging {
         match logging.known() {
             Some(true) => {}
             Some(false) => hits.push(
-                Hit::new(Severity::Low, Verdict::Weak, format!("bucket {} has server access logging off", resource.name))
-                    .evidence(&logging.at, "no logging configuration"),
+                Hit::new(
+                    Severity::Low,
+                    Verdict::Weak,
+                    format!("bucket {} has server access logging off", resource.name),
+                )
+                .evidence(&logging.at, "no logging configuration"),
             ),
             None => hits.push(
-                Hit::unknown(Severity::Low, format!("the logging setting of bucket {} could not be resolved", resource.name))
-                    .evidence(&logging.at, "unresolved logging setting"),
+                Hit::unknown(
+                    Severity::Low,
+                    format!("the logging setting of bucket {} could not be resolved", resource.name),
+                )
+                .evidence(&logging.at, "unresolved logging setting"),
             ),
         }
     }

@@ -50,8 +50,11 @@ impl Rule for BucketUnencrypted {
                 hits.push(hit);
             }
             None => hits.push(
-                Hit::unknown(Severity::Low, format!("the encryption setting of bucket {} could not be resolved", resource.name))
-                    .evidence(&encryption.at, "unresolved encryption setting"),
+                Hit::unknown(
+                    Severity::Low,
+                    format!("the encryption setting of bucket {} could not be resolved", resource.name),
+                )
+                .evidence(&encryption.at, "unresolved encryption setting"),
             ),
         }
     }

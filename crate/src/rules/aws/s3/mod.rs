@@ -46,7 +46,9 @@ pub fn flag(
             Truth::Yes
         }
         None => {
-            notes.push("The bucket's own Block Public Access settings were not in the upload; they were taken as off.".into());
+            notes.push(
+                "The bucket's own Block Public Access settings were not in the upload; they were taken as off.".into(),
+            );
             Truth::No
         }
     };
@@ -82,7 +84,11 @@ fn attr_truth(
                 Truth::Unknown => "unresolved",
             };
             let entry = (attr.at.clone(), format!("{level}-level {name} is {state}"));
-            if truth == Truth::Yes { on.push(entry) } else { off.push(entry) }
+            if truth == Truth::Yes {
+                on.push(entry)
+            } else {
+                off.push(entry)
+            }
             truth
         }
         None => {
@@ -128,8 +134,11 @@ pub fn acl_exposure(resource: &Resource, bucket: &S3Bucket, ctx: &Context) -> Op
             evidence.push((acl.at.clone(), "unresolved ACL".to_string()));
         }
         Some(acl) => {
-            let public: Vec<_> =
-                acl.grants.iter().filter(|g| matches!(g.grantee, Grantee::AllUsers | Grantee::AuthenticatedUsers)).collect();
+            let public: Vec<_> = acl
+                .grants
+                .iter()
+                .filter(|g| matches!(g.grantee, Grantee::AllUsers | Grantee::AuthenticatedUsers))
+                .collect();
             if public.is_empty() {
                 return None;
             }
@@ -152,7 +161,10 @@ pub fn acl_exposure(resource: &Resource, bucket: &S3Bucket, ctx: &Context) -> Op
             Some(_) => {}
             None => {
                 truth = truth.and(Truth::Unknown);
-                notes.push("Object Ownership could not be resolved; with BucketOwnerEnforced the ACL would have no effect.".into());
+                notes.push(
+                    "Object Ownership could not be resolved; with BucketOwnerEnforced the ACL would have no effect."
+                        .into(),
+                );
             }
         }
     } else if bucket.declared {
@@ -202,7 +214,10 @@ pub fn policy_exposure(resource: &Resource, bucket: &S3Bucket, ctx: &Context) ->
             let what = if actions.is_empty() { "access".to_string() } else { actions.join(", ") };
             let message = match truth {
                 Truth::Yes => format!("the policy of bucket {} allows {what} to anyone", resource.name),
-                _ => format!("the policy of bucket {} allows {what} to anyone under conditions Keyhole cannot judge", resource.name),
+                _ => format!(
+                    "the policy of bucket {} allows {what} to anyone under conditions Keyhole cannot judge",
+                    resource.name
+                ),
             };
             (truth, message)
         }
