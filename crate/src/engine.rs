@@ -2,9 +2,7 @@
 
 use crate::decode::{self, Limits};
 use crate::model::{Model, Origin, Resource};
-use crate::report::{
-    Evidence, Finding, InputSummary, Report, ResourceRef, Summary, Tool, Unchecked, SCHEMA,
-};
+use crate::report::{Evidence, Finding, InputSummary, Report, ResourceRef, Summary, Tool, Unchecked, SCHEMA};
 use crate::rules::{self, Context, Hit, Rule};
 use crate::sources::{self, Collector};
 use crate::{sensitive, VERSION};

@@ -102,7 +102,10 @@ mod tests {
         assert_eq!(scan(&named("vin-telematics-archive", &[]), &words()), ["vin"]);
         assert_eq!(scan(&named("dealershipCustomers", &[]), &words()), ["customer", "dealer"]);
         assert_eq!(scan(&named("x", &[("Purpose", "contact lists")]), &words()), ["contact"]);
-        assert_eq!(scan(&named("x", &[("data-classification", "Confidential")]), &words()), ["data-classification=confidential"]);
+        assert_eq!(
+            scan(&named("x", &[("data-classification", "Confidential")]), &words()),
+            ["data-classification=confidential"]
+        );
     }
 
     #[test]

@@ -23,7 +23,8 @@ const HEADER: &[&str] = &[
 /// names are chosen by whoever created the resource, and a cell starting
 /// with `=`, `+`, `-` or `@` would run as a formula when opened.
 fn cell(text: &str) -> String {
-    let defused = if text.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{text}") } else { text.to_string() };
+    let defused =
+        if text.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{text}") } else { text.to_string() };
     if defused.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", defused.replace('"', "\"\""))
     } else {
@@ -36,7 +37,8 @@ pub fn to_csv(report: &Report) -> String {
     out.push_str("\r\n");
     for f in &report.findings {
         let first = f.evidence.first();
-        let verdict = serde_json::to_value(f.verdict).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+        let verdict =
+            serde_json::to_value(f.verdict).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
         let row = [
             f.severity.as_str().to_string(),
             verdict,

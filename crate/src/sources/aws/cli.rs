@@ -66,12 +66,7 @@ const SELF_DESCRIBING: &[(&str, &str, &str, &str)] = &[
     ("DBInstances", "rds", "describe-db-instances", "aws-cli-describe-db-instances"),
     ("DBSnapshots", "rds", "describe-db-snapshots", "aws-cli-describe-db-snapshots"),
     ("DBClusterSnapshots", "rds", "describe-db-cluster-snapshots", "aws-cli-describe-db-cluster-snapshots"),
-    (
-        "DBSnapshotAttributesResult",
-        "rds",
-        "describe-db-snapshot-attributes",
-        "aws-cli-describe-db-snapshot-attributes",
-    ),
+    ("DBSnapshotAttributesResult", "rds", "describe-db-snapshot-attributes", "aws-cli-describe-db-snapshot-attributes"),
     (
         "DBClusterSnapshotAttributesResult",
         "rds",

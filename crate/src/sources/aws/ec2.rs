@@ -3,8 +3,7 @@
 //! case-insensitively so one reader serves both.
 
 use crate::model::{
-    Attr, EbsVolume, Image, IngressRule, Instance, Kind, Provider, Resource, SecurityGroup, Snapshot,
-    SnapshotFamily,
+    Attr, EbsVolume, Image, IngressRule, Instance, Kind, Provider, Resource, SecurityGroup, Snapshot, SnapshotFamily,
 };
 use crate::sources::{Collector, Node};
 
@@ -95,7 +94,8 @@ fn ingress_rule(permission: &Node) -> IngressRule {
 pub fn security_group(node: &Node, call: Option<&Call>) -> Option<Resource> {
     let id = text(node, "GroupId")?;
     let name = text(node, "GroupName");
-    let ingress = node.get_ci("IpPermissions").map(|p| p.items().map(|p| ingress_rule(&p)).collect()).unwrap_or_default();
+    let ingress =
+        node.get_ci("IpPermissions").map(|p| p.items().map(|p| ingress_rule(&p)).collect()).unwrap_or_default();
     let group = SecurityGroup { group_name: name.clone(), vpc_id: text(node, "VpcId"), ingress };
     let r = resource(SECURITY_GROUP, id.clone(), name.unwrap_or(id), node, call, Kind::SecurityGroup(group));
     Some(r)
@@ -108,7 +108,14 @@ fn instance(node: &Node, call: Option<&Call>) -> Option<Resource> {
         .get_ci("SecurityGroups")
         .map(|g| g.items().filter_map(|g| text(&g, "GroupId")).collect())
         .unwrap_or_default();
-    let mut r = resource("AWS::EC2::Instance", id.clone(), id, node, call, Kind::Instance(Instance { public_ip, security_groups: groups }));
+    let mut r = resource(
+        "AWS::EC2::Instance",
+        id.clone(),
+        id,
+        node,
+        call,
+        Kind::Instance(Instance { public_ip, security_groups: groups }),
+    );
     if let Some((_, name)) = r.tags.iter().find(|(k, _)| k == "Name") {
         r.name = name.clone();
     }
@@ -161,7 +168,9 @@ pub fn from_cli(call: &Call, collector: &mut Collector) -> bool {
     match call.operation {
         "describe-security-groups" => each(call, "SecurityGroups", collector, security_group),
         "describe-instances" => {
-            for reservation in call.output.get_ci("Reservations").into_iter().flat_map(|n| n.items().collect::<Vec<_>>()) {
+            for reservation in
+                call.output.get_ci("Reservations").into_iter().flat_map(|n| n.items().collect::<Vec<_>>())
+            {
                 for node in reservation.get_ci("Instances").into_iter().flat_map(|n| n.items().collect::<Vec<_>>()) {
                     if let Some(r) = instance(&node, Some(call)) {
                         collector.add(r);
@@ -176,7 +185,8 @@ pub fn from_cli(call: &Call, collector: &mut Collector) -> bool {
             let out = &call.output;
             let Some(id) = text(out, "SnapshotId").or_else(|| call.param("SnapshotId")) else { return false };
             let Some(list) = out.get_ci("CreateVolumePermissions") else { return false };
-            let s = Snapshot { family: SnapshotFamily::Ebs, shared_with: Some(volume_permissions(&list)), encrypted: None };
+            let s =
+                Snapshot { family: SnapshotFamily::Ebs, shared_with: Some(volume_permissions(&list)), encrypted: None };
             collector.add(resource(SNAPSHOT, id.clone(), id, out, Some(call), Kind::Snapshot(s)));
         }
         _ => return false,

@@ -67,7 +67,8 @@ pub fn from_cli(call: &Call, collector: &mut Collector) -> bool {
         if let Some(list) = call.output.get_ci(key) {
             let count = list.items().count();
             if count > 0 {
-                collector.skip(&list.at, format!("{count} {key} entries: identity policies are not audited for exposure"));
+                collector
+                    .skip(&list.at, format!("{count} {key} entries: identity policies are not audited for exposure"));
             }
         }
     }

@@ -122,7 +122,10 @@ fn domain(node: &Node) -> Option<Resource> {
     let name = node.get_ci("DomainName").and_then(|n| n.string())?;
     let vpc = node.get_ci("VPCOptions");
     let in_vpc = match &vpc {
-        Some(v) => Attr::explicit(v.get_ci("VPCId").is_some() || v.get_ci("SubnetIds").is_some_and(|s| s.items().next().is_some()), v.at.clone()),
+        Some(v) => Attr::explicit(
+            v.get_ci("VPCId").is_some() || v.get_ci("SubnetIds").is_some_and(|s| s.items().next().is_some()),
+            v.at.clone(),
+        ),
         None => Attr::defaulted(false, node.at.clone()),
     };
     let policy = node.get_ci("AccessPolicies").map(|p| policy_attr(&p));
@@ -149,20 +152,26 @@ pub fn answer(call: &Call, code: &str, collector: &mut Collector) -> bool {
     true
 }
 
-const POLICY_KEYS: &[&str] = &["Policy", "AccessPolicies", "RepositoryPolicyText", "ResourcePolicy", "KeyPolicy", "PolicyDocument"];
+const POLICY_KEYS: &[&str] =
+    &["Policy", "AccessPolicies", "RepositoryPolicyText", "ResourcePolicy", "KeyPolicy", "PolicyDocument"];
 
 pub fn from_config(item: &ConfigItem, collector: &mut Collector) -> bool {
     let config = item.configuration.as_ref().map(|c| c.node());
     let policy = POLICY_KEYS
         .iter()
         .find_map(|k| config.as_ref().and_then(|c| c.get_ci(k)).map(|p| policy_attr(&p)))
-        .or_else(|| POLICY_KEYS.iter().find_map(|k| item.supplement(k)).map(|doc| {
-            Attr::explicit(PolicyDoc { document: doc.value.into_owned() }, doc.at)
-        }));
+        .or_else(|| {
+            POLICY_KEYS
+                .iter()
+                .find_map(|k| item.supplement(k))
+                .map(|doc| Attr::explicit(PolicyDoc { document: doc.value.into_owned() }, doc.at))
+        });
     let type_name = item.resource_type.as_str();
     let name = item.name();
     let (type_name, id, kind) = match type_name {
-        "AWS::Lambda::Function" => (FUNCTION, short_name(&name), Kind::LambdaFunction(LambdaFunction { policy, url_auth_type: None })),
+        "AWS::Lambda::Function" => {
+            (FUNCTION, short_name(&name), Kind::LambdaFunction(LambdaFunction { policy, url_auth_type: None }))
+        }
         "AWS::OpenSearch::Domain" | "AWS::Elasticsearch::Domain" => {
             let Some(config) = config else { return false };
             let Some(r) = domain(&config) else { return false };
@@ -179,7 +188,9 @@ pub fn from_config(item: &ConfigItem, collector: &mut Collector) -> bool {
         "AWS::SNS::Topic" => (TOPIC, item.arn.clone().unwrap_or_else(|| item.resource_id.clone()), holder(policy)),
         "AWS::KMS::Key" => (KEY, item.resource_id.clone(), holder(policy)),
         "AWS::ECR::Repository" => (REPOSITORY, name.clone(), holder(policy)),
-        "AWS::SecretsManager::Secret" => (SECRET, item.arn.clone().unwrap_or_else(|| item.resource_id.clone()), holder(policy)),
+        "AWS::SecretsManager::Secret" => {
+            (SECRET, item.arn.clone().unwrap_or_else(|| item.resource_id.clone()), holder(policy))
+        }
         _ => return false,
     };
     let display = short_name(&name);

@@ -48,7 +48,10 @@ fn snapshot(node: &Node, call: Option<&Call>, family: SnapshotFamily) -> Option<
     let id = text(node, id_key)?;
     let s = Snapshot {
         family,
-        shared_with: node.get_ci("DBSnapshotAttributes").or_else(|| node.get_ci("DBClusterSnapshotAttributes")).map(|a| restore(&a)),
+        shared_with: node
+            .get_ci("DBSnapshotAttributes")
+            .or_else(|| node.get_ci("DBClusterSnapshotAttributes"))
+            .map(|a| restore(&a)),
         encrypted: node.get_ci("Encrypted").or_else(|| node.get_ci("StorageEncrypted")).map(|n| n.bool_attr()),
     };
     Some(resource(type_name, id.clone(), id, node, call, Kind::Snapshot(s)))
@@ -92,7 +95,9 @@ pub fn from_cli(call: &Call, collector: &mut Collector) -> bool {
     let c = Some(call);
     match call.operation {
         "describe-db-instances" => each(call, "DBInstances", collector, &|n| instance(n, c)),
-        "describe-db-snapshots" => each(call, "DBSnapshots", collector, &|n| snapshot(n, c, SnapshotFamily::RdsInstance)),
+        "describe-db-snapshots" => {
+            each(call, "DBSnapshots", collector, &|n| snapshot(n, c, SnapshotFamily::RdsInstance))
+        }
         "describe-db-cluster-snapshots" => {
             each(call, "DBClusterSnapshots", collector, &|n| snapshot(n, c, SnapshotFamily::RdsCluster))
         }
@@ -132,7 +137,8 @@ pub fn snapshot_from_config(item: &ConfigItem, collector: &mut Collector) -> boo
     let Some(mut r) = snapshot(&config.node(), None, family) else { return false };
     if let Kind::Snapshot(s) = &mut r.kind {
         if s.shared_with.is_none() {
-            let attrs = item.supplement("DBSnapshotAttributes").or_else(|| item.supplement("DBClusterSnapshotAttributes"));
+            let attrs =
+                item.supplement("DBSnapshotAttributes").or_else(|| item.supplement("DBClusterSnapshotAttributes"));
             s.shared_with = attrs.map(|a| restore(&a.node()));
         }
     }
