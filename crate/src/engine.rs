@@ -38,12 +38,11 @@ pub fn audit(files: &[InputFile], options: &Options) -> Report {
         files.iter().enumerate().map(|(index, file)| read_input(index, file, options, &mut model)).collect();
     let names: Vec<&str> = files.iter().map(|f| f.name).collect();
     let mut findings = run_rules(&model, options, &names);
+    fn first(f: &Finding) -> Option<(&str, &str)> {
+        f.evidence.first().map(|e| (e.file.as_str(), e.pointer.as_str()))
+    }
     findings.sort_by(|a, b| {
-        let key = |f: &Finding| {
-            let first = f.evidence.first();
-            (f.severity, f.rule.clone(), first.map(|e| e.file.clone()), first.map(|e| e.pointer.clone()))
-        };
-        key(a).cmp(&key(b)).then_with(|| a.resource.id.cmp(&b.resource.id))
+        (a.severity, &a.rule, first(a), &a.resource.id).cmp(&(b.severity, &b.rule, first(b), &b.resource.id))
     });
     let mut summary = Summary::default();
     for finding in &findings {
