@@ -1,0 +1,148 @@
+//! Throughput and memory of the audit against plain JSON parsing.
+//!
+//! `cargo bench --bench audit -- [--size-mb N] [--runs R]` generates a
+//! synthetic AWS Config snapshot of about N MB (a dealership account's mix
+//! of buckets with ACLs and policies, security groups, databases and
+//! snapshots, repeated), then prints, for the same bytes in one run:
+//! parse-only (decode + `serde_json::Value`) and full-audit throughput in
+//! MB/s (median of R runs), their ratio, and the peak heap of each, from a
+//! counting allocator. It is a benchmark, not a test: it asserts nothing.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Instant;
+
+use keyhole::{audit, decode, InputFile, Options};
+
+struct Counting;
+
+static CURRENT: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        let ptr = unsafe { System.alloc(layout) };
+        if !ptr.is_null() {
+            let now = CURRENT.fetch_add(layout.size(), Ordering::Relaxed) + layout.size();
+            PEAK.fetch_max(now, Ordering::Relaxed);
+        }
+        ptr
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        unsafe { System.dealloc(ptr, layout) };
+        CURRENT.fetch_sub(layout.size(), Ordering::Relaxed);
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: Counting = Counting;
+
+fn reset_peak() -> usize {
+    let now = CURRENT.load(Ordering::Relaxed);
+    PEAK.store(now, Ordering::Relaxed);
+    now
+}
+
+fn peak_since(base: usize) -> usize {
+    PEAK.load(Ordering::Relaxed).saturating_sub(base)
+}
+
+/// One dealership's worth of configuration items, numbered `n`.
+fn items(n: usize, out: &mut String) {
+    let acl = format!(
+        r#"{{\"grantSet\":null,\"grantList\":[{{\"grantee\":{{\"id\":\"c0ffee{n}\",\"displayName\":null}},\"permission\":\"FullControl\"}}{}],\"owner\":{{\"id\":\"c0ffee{n}\"}},\"isRequesterCharged\":false}}"#,
+        if n % 7 == 0 { r#",{\"grantee\":\"AllUsers\",\"permission\":\"Read\"}"# } else { "" }
+    );
+    let policy = format!(
+        r#"{{\"Version\":\"2012-10-17\",\"Statement\":[{{\"Sid\":\"Site\",\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"s3:GetObject\",\"Resource\":\"arn:aws:s3:::bucket-{n}/*\"{}}}]}}"#,
+        if n % 3 == 0 { "" } else { r#",\"Condition\":{\"IpAddress\":{\"aws:SourceIp\":[\"203.0.113.0/24\"]}}"# }
+    );
+    let pab = if n % 5 == 0 { "true" } else { "false" };
+    out.push_str(&format!(
+        r#"{{"version":"1.3","configurationItemCaptureTime":"2026-11-01T00:00:00.000Z","configurationItemStatus":"OK","resourceType":"AWS::S3::Bucket","resourceId":"bucket-{n}","resourceName":"bucket-{n}","ARN":"arn:aws:s3:::bucket-{n}","awsRegion":"ap-southeast-2","awsAccountId":"123456789012","tags":{{"team":"service-{n}"}},"relationships":[],"configuration":{{"name":"bucket-{n}","owner":{{"id":"c0ffee{n}"}},"creationDate":"2019-04-01T00:00:00.000Z"}},"supplementaryConfiguration":{{"AccessControlList":"{acl}","BucketPolicy":{{"policyText":"{policy}"}},"PublicAccessBlockConfiguration":{{"blockPublicAcls":{pab},"ignorePublicAcls":{pab},"blockPublicPolicy":{pab},"restrictPublicBuckets":{pab}}},"ServerSideEncryptionConfiguration":{{"rules":[{{"applyServerSideEncryptionByDefault":{{"sseAlgorithm":"AES256"}}}}]}},"BucketLoggingConfiguration":{{"destinationBucketName":null}}}}}},"#
+    ));
+    let open = if n % 4 == 0 { "0.0.0.0/0" } else { "10.0.0.0/8" };
+    out.push_str(&format!(
+        r#"{{"version":"1.3","resourceType":"AWS::EC2::SecurityGroup","resourceId":"sg-{n:08x}","resourceName":"web-{n}","awsRegion":"ap-southeast-2","awsAccountId":"123456789012","tags":{{}},"configuration":{{"description":"web tier","groupName":"web-{n}","ipPermissions":[{{"fromPort":22,"ipProtocol":"tcp","ipv6Ranges":[],"prefixListIds":[],"toPort":22,"userIdGroupPairs":[],"ipv4Ranges":[{{"cidrIp":"{open}"}}],"ipRanges":["{open}"]}},{{"fromPort":443,"ipProtocol":"tcp","ipv6Ranges":[{{"cidrIpv6":"::/0"}}],"prefixListIds":[],"toPort":443,"userIdGroupPairs":[],"ipv4Ranges":[{{"cidrIp":"0.0.0.0/0"}}],"ipRanges":["0.0.0.0/0"]}}],"ownerId":"123456789012","groupId":"sg-{n:08x}","ipPermissionsEgress":[],"vpcId":"vpc-0abc"}},"supplementaryConfiguration":{{}}}},"#
+    ));
+    out.push_str(&format!(
+        r#"{{"version":"1.3","resourceType":"AWS::RDS::DBInstance","resourceId":"db-{n}","resourceName":"orders-{n}","awsRegion":"ap-southeast-2","awsAccountId":"123456789012","tags":{{}},"configuration":{{"dBInstanceIdentifier":"orders-{n}","dBInstanceClass":"db.t3.medium","engine":"postgres","publiclyAccessible":{},"storageEncrypted":true,"endpoint":{{"address":"orders-{n}.example","port":5432}},"vpcSecurityGroups":[{{"vpcSecurityGroupId":"sg-{n:08x}","status":"active"}}]}},"supplementaryConfiguration":{{}}}},"#,
+        n % 6 == 0
+    ));
+}
+
+fn snapshot(target_bytes: usize) -> Vec<u8> {
+    let mut out = String::with_capacity(target_bytes + 4096);
+    out.push_str(r#"{"fileVersion":"1.0","configSnapshotId":"bench","configurationItems":["#);
+    let mut n = 0;
+    while out.len() < target_bytes {
+        items(n, &mut out);
+        n += 1;
+    }
+    out.pop();
+    out.push_str("]}");
+    out.into_bytes()
+}
+
+fn median(mut values: Vec<f64>) -> f64 {
+    values.sort_by(|a, b| a.total_cmp(b));
+    values[values.len() / 2]
+}
+
+fn arg(name: &str, default: usize) -> usize {
+    let args: Vec<String> = std::env::args().collect();
+    args.iter().position(|a| a == name).and_then(|i| args.get(i + 1)).and_then(|v| v.parse().ok()).unwrap_or(default)
+}
+
+fn main() {
+    let size_mb = arg("--size-mb", 100);
+    let runs = arg("--runs", 5).max(1);
+    let bytes = snapshot(size_mb * 1_000_000);
+    let mb = bytes.len() as f64 / 1e6;
+    let options = Options::default();
+    println!("input: synthetic AWS Config snapshot, {mb:.1} MB, {runs} runs each (median)");
+
+    let mut parse_times = Vec::new();
+    let mut parse_peak = 0;
+    for _ in 0..runs {
+        let base = reset_peak();
+        let start = Instant::now();
+        let decoded = decode::decode(&bytes, &options.limits).expect("decodes");
+        let document = decode::parse(&decoded.text).expect("parses");
+        parse_times.push(start.elapsed().as_secs_f64());
+        parse_peak = parse_peak.max(peak_since(base));
+        drop(document);
+    }
+    let mut audit_times = Vec::new();
+    let mut audit_peak = 0;
+    let mut findings = 0;
+    let mut resources = 0;
+    for _ in 0..runs {
+        let base = reset_peak();
+        let start = Instant::now();
+        let report = audit(&[InputFile { name: "bench.json", bytes: &bytes }], &options);
+        audit_times.push(start.elapsed().as_secs_f64());
+        audit_peak = audit_peak.max(peak_since(base));
+        findings = report.findings.len();
+        resources = report.inputs[0].resources;
+    }
+    let parse = median(parse_times);
+    let full = median(audit_times);
+    let mib = |b: usize| b as f64 / (1024.0 * 1024.0);
+    println!("resources: {resources}, findings: {findings}");
+    println!(
+        "parse only : {:>8.1} MB/s  ({:.3} s)  peak heap {:>7.1} MiB ({:.1}x input)",
+        mb / parse,
+        parse,
+        mib(parse_peak),
+        parse_peak as f64 / bytes.len() as f64
+    );
+    println!(
+        "full audit : {:>8.1} MB/s  ({:.3} s)  peak heap {:>7.1} MiB ({:.1}x input)",
+        mb / full,
+        full,
+        mib(audit_peak),
+        audit_peak as f64 / bytes.len() as f64
+    );
+    println!("audit / parse time: {:.2}x", full / parse);
+}

@@ -1,0 +1,3 @@
+//! EBS rules.
+
+pub mod volume_unencrypted;

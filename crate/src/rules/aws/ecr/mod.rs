@@ -1,0 +1,3 @@
+//! ECR rules.
+
+pub mod repository_public_policy;

@@ -1,0 +1,3 @@
+//! IAM rules.
+
+pub mod role_public_trust;

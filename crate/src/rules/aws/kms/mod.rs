@@ -1,0 +1,3 @@
+//! KMS rules.
+
+pub mod key_public_policy;

@@ -1,0 +1,3 @@
+//! OpenSearch and Elasticsearch domain rules.
+
+pub mod domain_public;

@@ -1,0 +1,3 @@
+//! Redshift rules.
+
+pub mod cluster_public;

@@ -1,0 +1,3 @@
+//! Secrets Manager rules.
+
+pub mod secret_public_policy;

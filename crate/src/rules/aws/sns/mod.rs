@@ -1,0 +1,3 @@
+//! SNS rules.
+
+pub mod topic_public_policy;

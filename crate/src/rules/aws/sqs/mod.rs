@@ -1,0 +1,3 @@
+//! SQS rules.
+
+pub mod queue_public_policy;

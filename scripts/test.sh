@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# The one test command: sets up a fresh Debian machine (scripts/setup.sh),
+# then runs every suite. Exits non-zero when any suite fails.
+# README.md documents it; .ci/run calls it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+say() { printf '\n\033[1m==> %s\033[0m\n' "$*" >&2; }
+
+bash scripts/setup.sh
+
+say "format"
+cargo fmt --all -- --check
+
+say "clippy (native)"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
+say "cargo test"
+cargo test --workspace --locked
+
+for part in scripts/test-web.sh scripts/test-npm.sh scripts/test-exporters.sh; do
+  if [ -f "$part" ]; then
+    say "$part"
+    bash "$part"
+  fi
+done
+
+say "all suites passed"
