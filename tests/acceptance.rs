@@ -36,8 +36,10 @@ fn audit_dir(dir: &Path) -> Report {
         })
         .collect();
     paths.sort();
-    let loaded: Vec<(String, Vec<u8>)> =
-        paths.iter().map(|p| (p.file_name().unwrap().to_string_lossy().to_string(), std::fs::read(p).unwrap())).collect();
+    let loaded: Vec<(String, Vec<u8>)> = paths
+        .iter()
+        .map(|p| (p.file_name().unwrap().to_string_lossy().to_string(), std::fs::read(p).unwrap()))
+        .collect();
     let files: Vec<InputFile> = loaded.iter().map(|(n, b)| InputFile { name: n, bytes: b }).collect();
     audit(&files, &Options::default())
 }
@@ -57,7 +59,8 @@ fn mixed_upload_gives_the_right_verdict_for_every_resource() {
         assert!(input.error.is_none(), "{}: {:?}", input.file, input.error);
     }
     let formats: BTreeSet<&str> = report.inputs.iter().filter_map(|i| i.format.as_deref()).collect();
-    for format in ["aws-config-snapshot", "aws-config-items", "keyhole-aws-export", "aws-cli-describe-security-groups"] {
+    for format in ["aws-config-snapshot", "aws-config-items", "keyhole-aws-export", "aws-cli-describe-security-groups"]
+    {
         assert!(formats.contains(format), "no input was read as {format}: {formats:?}");
     }
     let rules = exposure_rules(&expectations);
@@ -73,7 +76,10 @@ fn mixed_upload_gives_the_right_verdict_for_every_resource() {
         for (rule, verdict) in &e.expect {
             match found.get(rule.as_str()) {
                 Some(v) if v == verdict => {}
-                other => failures.push(format!("{} {}: expected {rule} = {verdict}, got {other:?} ({})", e.type_name, e.resource, e.why)),
+                other => failures.push(format!(
+                    "{} {}: expected {rule} = {verdict}, got {other:?} ({})",
+                    e.type_name, e.resource, e.why
+                )),
             }
             accounted.insert((e.resource.clone(), rule.clone()));
         }
@@ -85,7 +91,10 @@ fn mixed_upload_gives_the_right_verdict_for_every_resource() {
     }
     for f in report.findings.iter().filter(|f| rules.contains(&f.rule)) {
         if !accounted.contains(&(f.resource.name.clone(), f.rule.clone())) {
-            failures.push(format!("unexpected {} on {} ({}): {}", f.rule, f.resource.name, f.resource.type_name, f.message));
+            failures.push(format!(
+                "unexpected {} on {} ({}): {}",
+                f.rule, f.resource.name, f.resource.type_name, f.message
+            ));
         }
     }
     assert!(failures.is_empty(), "{} mismatches:\n{}", failures.len(), failures.join("\n"));
