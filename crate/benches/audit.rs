@@ -51,23 +51,27 @@ fn peak_since(base: usize) -> usize {
 fn items(n: usize, out: &mut String) {
     let acl = format!(
         r#"{{\"grantSet\":null,\"grantList\":[{{\"grantee\":{{\"id\":\"c0ffee{n}\",\"displayName\":null}},\"permission\":\"FullControl\"}}{}],\"owner\":{{\"id\":\"c0ffee{n}\"}},\"isRequesterCharged\":false}}"#,
-        if n % 7 == 0 { r#",{\"grantee\":\"AllUsers\",\"permission\":\"Read\"}"# } else { "" }
+        if n.is_multiple_of(7) { r#",{\"grantee\":\"AllUsers\",\"permission\":\"Read\"}"# } else { "" }
     );
     let policy = format!(
         r#"{{\"Version\":\"2012-10-17\",\"Statement\":[{{\"Sid\":\"Site\",\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"s3:GetObject\",\"Resource\":\"arn:aws:s3:::bucket-{n}/*\"{}}}]}}"#,
-        if n % 3 == 0 { "" } else { r#",\"Condition\":{\"IpAddress\":{\"aws:SourceIp\":[\"203.0.113.0/24\"]}}"# }
+        if n.is_multiple_of(3) {
+            ""
+        } else {
+            r#",\"Condition\":{\"IpAddress\":{\"aws:SourceIp\":[\"203.0.113.0/24\"]}}"#
+        }
     );
-    let pab = if n % 5 == 0 { "true" } else { "false" };
+    let pab = if n.is_multiple_of(5) { "true" } else { "false" };
     out.push_str(&format!(
         r#"{{"version":"1.3","configurationItemCaptureTime":"2026-11-01T00:00:00.000Z","configurationItemStatus":"OK","resourceType":"AWS::S3::Bucket","resourceId":"bucket-{n}","resourceName":"bucket-{n}","ARN":"arn:aws:s3:::bucket-{n}","awsRegion":"ap-southeast-2","awsAccountId":"123456789012","tags":{{"team":"service-{n}"}},"relationships":[],"configuration":{{"name":"bucket-{n}","owner":{{"id":"c0ffee{n}"}},"creationDate":"2019-04-01T00:00:00.000Z"}},"supplementaryConfiguration":{{"AccessControlList":"{acl}","BucketPolicy":{{"policyText":"{policy}"}},"PublicAccessBlockConfiguration":{{"blockPublicAcls":{pab},"ignorePublicAcls":{pab},"blockPublicPolicy":{pab},"restrictPublicBuckets":{pab}}},"ServerSideEncryptionConfiguration":{{"rules":[{{"applyServerSideEncryptionByDefault":{{"sseAlgorithm":"AES256"}}}}]}},"BucketLoggingConfiguration":{{"destinationBucketName":null}}}}}},"#
     ));
-    let open = if n % 4 == 0 { "0.0.0.0/0" } else { "10.0.0.0/8" };
+    let open = if n.is_multiple_of(4) { "0.0.0.0/0" } else { "10.0.0.0/8" };
     out.push_str(&format!(
         r#"{{"version":"1.3","resourceType":"AWS::EC2::SecurityGroup","resourceId":"sg-{n:08x}","resourceName":"web-{n}","awsRegion":"ap-southeast-2","awsAccountId":"123456789012","tags":{{}},"configuration":{{"description":"web tier","groupName":"web-{n}","ipPermissions":[{{"fromPort":22,"ipProtocol":"tcp","ipv6Ranges":[],"prefixListIds":[],"toPort":22,"userIdGroupPairs":[],"ipv4Ranges":[{{"cidrIp":"{open}"}}],"ipRanges":["{open}"]}},{{"fromPort":443,"ipProtocol":"tcp","ipv6Ranges":[{{"cidrIpv6":"::/0"}}],"prefixListIds":[],"toPort":443,"userIdGroupPairs":[],"ipv4Ranges":[{{"cidrIp":"0.0.0.0/0"}}],"ipRanges":["0.0.0.0/0"]}}],"ownerId":"123456789012","groupId":"sg-{n:08x}","ipPermissionsEgress":[],"vpcId":"vpc-0abc"}},"supplementaryConfiguration":{{}}}},"#
     ));
     out.push_str(&format!(
         r#"{{"version":"1.3","resourceType":"AWS::RDS::DBInstance","resourceId":"db-{n}","resourceName":"orders-{n}","awsRegion":"ap-southeast-2","awsAccountId":"123456789012","tags":{{}},"configuration":{{"dBInstanceIdentifier":"orders-{n}","dBInstanceClass":"db.t3.medium","engine":"postgres","publiclyAccessible":{},"storageEncrypted":true,"endpoint":{{"address":"orders-{n}.example","port":5432}},"vpcSecurityGroups":[{{"vpcSecurityGroupId":"sg-{n:08x}","status":"active"}}]}},"supplementaryConfiguration":{{}}}},"#,
-        n % 6 == 0
+        n.is_multiple_of(6)
     ));
 }
 

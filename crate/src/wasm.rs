@@ -167,3 +167,105 @@ pub fn render_json(
         serde_json::from_str(report_json).map_err(|e| into_error(format!("not a Keyhole report: {e}")))?;
     Ok(report::render(&report, format))
 }
+
+// The bindings, tested in wasm itself (Node runs them through
+// wasm-bindgen-test-runner; see scripts/test-web.sh). The page's end-to-end
+// tests cover them again in Chromium.
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use wasm_bindgen_test::wasm_bindgen_test;
+
+    const SNAPSHOT: &str = r#"{"fileVersion":"1.0","configurationItems":[{"resourceType":"AWS::EC2::SecurityGroup","resourceId":"sg-1","resourceName":"rdp","awsAccountId":"123456789012","awsRegion":"ap-southeast-2","ARN":"arn:aws:ec2:ap-southeast-2:123456789012:security-group/sg-1","tags":{},"configuration":{"groupName":"rdp","groupId":"sg-1","ipPermissions":[{"ipProtocol":"tcp","fromPort":3389,"toPort":3389,"ipv4Ranges":[{"cidrIp":"0.0.0.0/0"}],"ipRanges":["0.0.0.0/0"],"ipv6Ranges":[],"prefixListIds":[],"userIdGroupPairs":[]}]},"supplementaryConfiguration":{}}]}"#;
+
+    fn file(name: &str, bytes: &[u8]) -> JsValue {
+        let obj = js_sys::Object::new();
+        js_sys::Reflect::set(&obj, &"name".into(), &name.into()).unwrap();
+        js_sys::Reflect::set(&obj, &"bytes".into(), &Uint8Array::from(bytes).into()).unwrap();
+        obj.into()
+    }
+
+    fn files(list: &[(&str, &[u8])]) -> JsValue {
+        list.iter().map(|(n, b)| file(n, b)).collect::<Array>().into()
+    }
+
+    fn message(err: JsValue) -> String {
+        assert!(err.is_instance_of::<js_sys::Error>(), "not an Error: {err:?}");
+        String::from(err.unchecked_into::<js_sys::Error>().message())
+    }
+
+    #[wasm_bindgen_test]
+    fn audit_matches_the_core() {
+        let input = files(&[("sg.json", SNAPSHOT.as_bytes())]);
+        let expected = crate::audit(&[InputFile { name: "sg.json", bytes: SNAPSHOT.as_bytes() }], &Options::default());
+        let object: Report = serde_wasm_bindgen::from_value(audit(input.clone()).unwrap()).unwrap();
+        assert_eq!(object, expected);
+        let text: Report = serde_json::from_str(&audit_json(input).unwrap()).unwrap();
+        assert_eq!(text, expected);
+        assert!(!expected.findings.is_empty());
+    }
+
+    #[wasm_bindgen_test]
+    fn the_report_object_is_plain_json() {
+        let report = audit(files(&[("sg.json", SNAPSHOT.as_bytes())])).unwrap();
+        // Plain objects and null, not Maps and undefined: JSON.stringify round-trips it.
+        let json = String::from(js_sys::JSON::stringify(&report).unwrap());
+        let parsed: Report = serde_json::from_str(&json).unwrap();
+        assert_eq!(serde_json::to_string(&parsed).unwrap(), audit_json(files(&[("sg.json", SNAPSHOT.as_bytes())])).unwrap());
+        let inputs = js_sys::Reflect::get(&report, &"inputs".into()).unwrap();
+        let first = js_sys::Reflect::get(&inputs, &0.into()).unwrap();
+        assert!(js_sys::Reflect::get(&first, &"error".into()).unwrap().is_null());
+    }
+
+    #[wasm_bindgen_test]
+    fn an_unreadable_file_is_reported_not_thrown() {
+        let report: Report =
+            serde_wasm_bindgen::from_value(audit(files(&[("bad.json", b"{ nope"), ("sg.json", SNAPSHOT.as_bytes())])).unwrap())
+                .unwrap();
+        assert!(report.inputs[0].error.is_some());
+        assert!(report.inputs[1].error.is_none());
+        assert!(!report.findings.is_empty());
+    }
+
+    #[wasm_bindgen_test]
+    fn array_buffers_are_accepted() {
+        let obj = js_sys::Object::new();
+        js_sys::Reflect::set(&obj, &"name".into(), &"sg.json".into()).unwrap();
+        js_sys::Reflect::set(&obj, &"bytes".into(), &Uint8Array::from(SNAPSHOT.as_bytes()).buffer().into()).unwrap();
+        let report: Report = serde_json::from_str(&audit_json(Array::of1(&obj).into()).unwrap()).unwrap();
+        assert!(!report.findings.is_empty());
+    }
+
+    #[wasm_bindgen_test]
+    fn bad_arguments_throw_errors() {
+        assert!(message(audit(JsValue::from_str("sg.json")).unwrap_err()).contains("array of files"));
+        assert!(message(audit(Array::of1(&JsValue::NULL).into()).unwrap_err()).contains("file 0"));
+        let no_bytes = js_sys::Object::new();
+        js_sys::Reflect::set(&no_bytes, &"name".into(), &"x.json".into()).unwrap();
+        assert!(message(audit(Array::of1(&no_bytes).into()).unwrap_err()).contains("x.json: `bytes`"));
+    }
+
+    #[wasm_bindgen_test]
+    fn render_gives_the_cli_formats() {
+        let bytes = SNAPSHOT.as_bytes();
+        let report = crate::audit(&[InputFile { name: "sg.json", bytes }], &Options::default());
+        let object = audit(files(&[("sg.json", bytes)])).unwrap();
+        let json = audit_json(files(&[("sg.json", bytes)])).unwrap();
+        for name in ["json", "sarif", "csv", "text"] {
+            let format = Format::parse(name).unwrap();
+            assert_eq!(render(object.clone(), name).unwrap(), report::render(&report, format));
+            assert_eq!(render_json(&json, name).unwrap(), report::render(&report, format));
+        }
+        assert!(message(render(object, "xml").unwrap_err()).contains("unknown format 'xml'"));
+        assert!(message(render(JsValue::from_str("nope"), "json").unwrap_err()).starts_with("not a Keyhole report"));
+        assert!(message(render_json("{}", "json").unwrap_err()).starts_with("not a Keyhole report"));
+    }
+
+    #[wasm_bindgen_test]
+    fn rules_and_version() {
+        let rules = rules().unwrap();
+        let list: Vec<crate::rules::RuleDoc> = serde_wasm_bindgen::from_value(rules).unwrap();
+        assert_eq!(list, crate::rules::catalogue());
+        assert_eq!(version(), crate::VERSION);
+    }
+}

@@ -46,6 +46,12 @@ impl Model {
         }
     }
 
+    /// The resource of this type and id.
+    pub fn get(&self, type_name: &str, id: &str) -> Option<&Resource> {
+        let at = *self.index.get(&(type_name.to_string(), id.to_string()))?;
+        self.resources.get(at)
+    }
+
     /// The resource of this type and id, for sources that describe one part
     /// of a resource (a bucket's ACL) before or after its listing.
     pub fn get_mut(&mut self, type_name: &str, id: &str) -> Option<&mut Resource> {

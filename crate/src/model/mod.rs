@@ -158,7 +158,11 @@ impl Truth {
             _ => Truth::Unknown,
         }
     }
-    pub fn not(self) -> Truth {
+}
+
+impl std::ops::Not for Truth {
+    type Output = Truth;
+    fn not(self) -> Truth {
         match self {
             Truth::Yes => Truth::No,
             Truth::No => Truth::Yes,
@@ -192,7 +196,9 @@ pub struct Resource {
     pub kind: Kind,
 }
 
-/// The typed settings of a resource, by kind.
+/// The typed settings of a resource, by kind. Buckets are the largest and
+/// the most common kind, so boxing them would only add an allocation.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone)]
 pub enum Kind {
     S3Bucket(S3Bucket),

@@ -16,7 +16,7 @@ impl<'a> Context<'a> {
 
     /// Security groups of the same account named by id.
     pub fn security_group(&self, group_id: &str) -> Option<&'a Resource> {
-        self.model.resources().iter().find(|r| r.type_name == "AWS::EC2::SecurityGroup" && r.id == group_id)
+        self.model.get("AWS::EC2::SecurityGroup", group_id)
     }
 }
 

@@ -1,6 +1,6 @@
 //! IAM roles and their trust policies.
 
-use crate::model::{Attr, IamRole, Kind, PolicyDoc, Resource};
+use crate::model::{Attr, IamRole, Kind, Origin, PolicyDoc, Resource};
 use crate::sources::{Collector, Node};
 
 use super::cli::Call;
@@ -41,7 +41,8 @@ fn trust_policy(node: &Node) -> Attr<PolicyDoc> {
     }
     let decoded = node.str().and_then(percent_decode).and_then(|t| serde_json::from_str(&t).ok());
     match decoded {
-        Some(document) => Attr::explicit(PolicyDoc { document }, node.at.embedded()),
+        // The string is URL-encoded, so no inner pointer can point into it.
+        Some(document) => Attr::explicit(PolicyDoc { document }, Origin { opaque: true, ..node.at.clone() }),
         None => Attr::unresolved(node.at.clone()),
     }
 }

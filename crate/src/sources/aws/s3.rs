@@ -112,14 +112,12 @@ pub fn bucket_from_config(item: &ConfigItem, collector: &mut Collector) -> bool 
     }
     if let Some(doc) = item.supplement("BucketPolicy") {
         let node = doc.node();
-        match node.get_ci("policyText") {
-            Some(text) => match text.document() {
-                Some(policy) => {
-                    b.policy = Some(Attr::explicit(PolicyDoc { document: policy.value.into_owned() }, policy.at))
-                }
-                None => b.policy = Some(Attr::unresolved(text.at.clone())),
-            },
-            None => {} // `policyText: null`: no policy.
+        // `policyText: null` means the bucket has no policy.
+        if let Some(text) = node.get_ci("policyText") {
+            b.policy = Some(match text.document() {
+                Some(policy) => Attr::explicit(PolicyDoc { document: policy.value.into_owned() }, policy.at),
+                None => Attr::unresolved(text.at.clone()),
+            });
         }
     }
     match item.supplement("PublicAccessBlockConfiguration") {

@@ -114,10 +114,22 @@ pub fn label(resource: &Resource) -> String {
 
 /// `tcp 22`, `tcp 20-25`, `all traffic (protocol -1)`, `all tcp ports`.
 pub fn describe_rule(rule: &IngressRule) -> String {
-    let proto = rule.protocol.known().cloned().unwrap_or_else(|| "an unresolved protocol".to_string());
-    if protocol(rule) == Protocol::All {
-        return format!("all traffic (protocol {proto})");
-    }
+    let proto = match protocol(rule) {
+        Protocol::All => {
+            return format!("all traffic (protocol {})", rule.protocol.known().map_or("-1", String::as_str))
+        }
+        Protocol::Tcp => "tcp".to_string(),
+        Protocol::Udp => "udp".to_string(),
+        Protocol::Other => rule.protocol.known().cloned().unwrap_or_default(),
+        Protocol::Unresolved => {
+            return match span(rule) {
+                Span::All => "every port over an unresolved protocol".to_string(),
+                Span::Range(from, to) if from == to => format!("port {from} over an unresolved protocol"),
+                Span::Range(from, to) => format!("ports {from}-{to} over an unresolved protocol"),
+                Span::Unresolved => "an unresolved protocol and port range".to_string(),
+            }
+        }
+    };
     match span(rule) {
         Span::All => format!("all {proto} ports"),
         Span::Range(from, to) if from == to => format!("{proto} {from}"),
@@ -186,21 +198,23 @@ pub struct Opening<'a> {
     pub sources: Vec<&'a Attr<String>>,
 }
 
-/// The finding for one ingress rule that opens `what` (such as `tcp 20-25,
-/// which includes 22 (SSH)`) to the world, or may.
+/// The finding for one ingress rule that opens `what` (such as `tcp 20-25`)
+/// to the world, or may; `detail` follows the sources in the message (such as
+/// `, which includes 22 (SSH)`).
 pub fn ingress_hit(
     resource: &Resource,
     opening: &Opening,
     severity: Severity,
     verdict: Verdict,
     what: &str,
+    detail: &str,
     port_note: String,
 ) -> Hit {
     let group = label(resource);
     let rule = opening.rule;
     let mut hit = if opening.truth == Truth::Yes {
         let from = describe_sources(&opening.sources);
-        Hit::new(severity, verdict, format!("security group {group} allows {what} from {from}"))
+        Hit::new(severity, verdict, format!("security group {group} allows {what} from {from}{detail}"))
     } else {
         let reason = unknown_reason(rule, opening.sources_truth);
         let from = if opening.sources_truth == Truth::Yes {
@@ -208,7 +222,7 @@ pub fn ingress_hit(
         } else {
             "the internet".to_string()
         };
-        Hit::unknown(severity, format!("security group {group} may allow {what} from {from}: {reason}")).note(format!(
+        Hit::unknown(severity, format!("security group {group} may allow {what} from {from}{detail}; {reason}")).note(format!(
             "Keyhole could not decide this ingress rule because {reason}; it is reported, one step lower, rather than taken as safe."
         ))
     };
@@ -220,18 +234,25 @@ pub fn ingress_hit(
     hit
 }
 
-/// `22 (SSH), 23 (Telnet)`.
+/// `22 (SSH) and 23 (Telnet)`.
 pub fn describe_ports(ports: &[u32], name: fn(u32) -> &'static str) -> String {
-    ports.iter().map(|p| format!("{p} ({})", name(*p))).collect::<Vec<_>>().join(", ")
+    let texts: Vec<String> = ports.iter().map(|p| format!("{p} ({})", name(*p))).collect();
+    match texts.as_slice() {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
 }
 
 /// The finding of a rule that looks for certain TCP ports opened to the
 /// world: one hit per ingress rule that opens (or may open) any of them.
+/// `family` names the ports in messages (`remote administration`).
 pub fn port_hits(
     resource: &Resource,
     rules: &[IngressRule],
     wanted: &[u32],
     name: fn(u32) -> &'static str,
+    family: &str,
     severity: Severity,
     hits: &mut Vec<Hit>,
 ) {
@@ -245,29 +266,29 @@ pub fn port_hits(
         if truth == Truth::No {
             continue;
         }
-        let rule_text = describe_rule(rule);
-        // Name the ports when there are few; a rule that opens everything
-        // would otherwise list every database service.
-        let listed = if ports.len() > 4 {
-            ports.iter().map(u32::to_string).collect::<Vec<_>>().join(", ")
-        } else {
-            describe_ports(&ports, name)
-        };
-        let what = match span(rule) {
-            Span::Range(from, to) if from == to && ports == [from] => format!("{rule_text} ({})", name(from)),
-            _ => format!("{rule_text}, which includes {listed}"),
+        let mut what = describe_rule(rule);
+        let numbers = ports.iter().map(u32::to_string).collect::<Vec<_>>().join(", ");
+        let every_port = protocol(rule) == Protocol::All || span(rule) == Span::All;
+        let detail = match span(rule) {
+            _ if every_port => format!(", which includes every {family} port"),
+            Span::Range(from, to) if from == to && ports == [from] => {
+                what = format!("{what} ({})", name(from));
+                String::new()
+            }
+            Span::Range(..) => format!(", which includes {}", describe_ports(&ports, name)),
+            _ => String::new(),
         };
         let port_note = match (protocol(rule), span(rule)) {
             (Protocol::All, _) => format!(
-                "protocol {} opens every port, including {listed}",
+                "protocol {} opens every port, including {numbers}",
                 rule.protocol.known().map_or("-1", String::as_str)
             ),
             (_, Span::Unresolved) => "the port range could not be resolved".to_string(),
-            (_, Span::All) => format!("no port range: every port, including {listed}"),
+            (_, Span::All) => format!("no port range: every port, including {numbers}"),
             (_, Span::Range(from, to)) if from == to => format!("port {from} ({})", name(from)),
-            (_, Span::Range(from, to)) => format!("ports {from}-{to} include {listed}"),
+            (_, Span::Range(from, to)) => format!("ports {from}-{to} include {}", describe_ports(&ports, name)),
         };
         let opening = Opening { rule, truth, sources_truth, sources };
-        hits.push(ingress_hit(resource, &opening, severity, Verdict::Exposed, &what, port_note));
+        hits.push(ingress_hit(resource, &opening, severity, Verdict::Exposed, &what, &detail, port_note));
     }
 }

@@ -55,6 +55,14 @@ impl Rule for SecurityGroupOpenAdminPort {
 
     fn check(&self, resource: &Resource, _ctx: &Context, hits: &mut Vec<Hit>) {
         let Kind::SecurityGroup(group) = &resource.kind else { return };
-        port_hits(resource, &group.ingress, ADMIN_PORTS, admin_port_name, Severity::High, hits);
+        port_hits(
+            resource,
+            &group.ingress,
+            ADMIN_PORTS,
+            admin_port_name,
+            "remote administration",
+            Severity::High,
+            hits,
+        );
     }
 }

@@ -76,7 +76,7 @@ impl Rule for SecurityGroupOpenAllPorts {
                 (_, Span::Unresolved) => "the port range could not be resolved".to_string(),
             };
             let opening = Opening { rule, truth, sources_truth, sources };
-            hits.push(ingress_hit(resource, &opening, Severity::Critical, Verdict::Exposed, &what, port_note));
+            hits.push(ingress_hit(resource, &opening, Severity::Critical, Verdict::Exposed, &what, "", port_note));
         }
     }
 }

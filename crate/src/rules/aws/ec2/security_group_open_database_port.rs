@@ -83,6 +83,6 @@ impl Rule for SecurityGroupOpenDatabasePort {
 
     fn check(&self, resource: &Resource, _ctx: &Context, hits: &mut Vec<Hit>) {
         let Kind::SecurityGroup(group) = &resource.kind else { return };
-        port_hits(resource, &group.ingress, DATABASE_PORTS, database_port_name, Severity::Critical, hits);
+        port_hits(resource, &group.ingress, DATABASE_PORTS, database_port_name, "database", Severity::Critical, hits);
     }
 }

@@ -37,7 +37,7 @@ impl Rule for DomainPublic {
     fn check(&self, resource: &Resource, _ctx: &Context, hits: &mut Vec<Hit>) {
         let Kind::SearchDomain(domain) = &resource.kind else { return };
         let outside_vpc = match domain.in_vpc.as_ref() {
-            Some(in_vpc) => in_vpc.truth().not(),
+            Some(in_vpc) => !in_vpc.truth(),
             None => Truth::Unknown,
         };
         if outside_vpc == Truth::No {

@@ -11,7 +11,7 @@ pub fn default_port(engine: &str) -> Option<u32> {
     let engine = engine.to_ascii_lowercase();
     Some(match engine.as_str() {
         e if e.contains("postgres") => 5432,
-        e if e.contains("mysql") || e.contains("mariadb") => 3306,
+        e if e == "aurora" || e.contains("mysql") || e.contains("mariadb") => 3306,
         e if e.starts_with("oracle") || e.starts_with("custom-oracle") => 1521,
         e if e.starts_with("sqlserver") || e.starts_with("custom-sqlserver") => 1433,
         e if e.starts_with("db2") => 50000,
