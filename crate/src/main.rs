@@ -1,5 +1,6 @@
 //! The `keyhole` command line: audit exported cloud configuration, offline.
 
+use std::collections::HashSet;
 use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -77,8 +78,8 @@ enum FailOn {
     Never,
 }
 
-/// File names Keyhole reads when given a directory.
-const EXTENSIONS: &[&str] = &["json", "gz", "jsonl", "ndjson"];
+/// File name endings Keyhole reads when given a directory.
+const EXTENSIONS: &[&str] = &[".json", ".json.gz", ".jsonl", ".jsonl.gz", ".ndjson", ".ndjson.gz"];
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -117,7 +118,9 @@ struct Loaded {
     bytes: Result<Vec<u8>, String>,
 }
 
-fn collect(path: &Path, out: &mut Vec<Loaded>) {
+/// Adds the file, or a directory's files (recursively, each directory once
+/// even through symlink loops), to `out`.
+fn collect(path: &Path, out: &mut Vec<Loaded>, visited: &mut HashSet<PathBuf>) {
     if path.as_os_str() == "-" {
         let mut bytes = Vec::new();
         let read = std::io::stdin()
@@ -129,6 +132,9 @@ fn collect(path: &Path, out: &mut Vec<Loaded>) {
     }
     let name = path.display().to_string();
     if path.is_dir() {
+        if !visited.insert(std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())) {
+            return;
+        }
         let mut entries: Vec<PathBuf> = match std::fs::read_dir(path) {
             Ok(entries) => entries.filter_map(|e| e.ok().map(|e| e.path())).collect(),
             Err(e) => {
@@ -138,13 +144,9 @@ fn collect(path: &Path, out: &mut Vec<Loaded>) {
         };
         entries.sort();
         for entry in entries {
-            let wanted = entry.is_dir()
-                || entry
-                    .extension()
-                    .and_then(|e| e.to_str())
-                    .is_some_and(|e| EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()));
-            if wanted {
-                collect(&entry, out);
+            let file_name = entry.file_name().map(|n| n.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();
+            if entry.is_dir() || EXTENSIONS.iter().any(|e| file_name.ends_with(e)) {
+                collect(&entry, out, visited);
             }
         }
         return;
@@ -165,8 +167,9 @@ fn audit(
     sensitive_words: Option<Vec<String>>,
 ) -> ExitCode {
     let mut loaded = Vec::new();
+    let mut visited = HashSet::new();
     for path in paths {
-        collect(path, &mut loaded);
+        collect(path, &mut loaded, &mut visited);
     }
     let mut options = Options::default();
     if let Some(words) = sensitive_words {
@@ -196,7 +199,7 @@ fn audit(
     }
     if loaded.is_empty() {
         eprintln!(
-            "keyhole: no input files found (a directory is searched for .json, .json.gz, .jsonl and .ndjson files)"
+            "keyhole: no input files found (a directory is searched for .json, .json.gz, .jsonl and .ndjson files, gzipped or not)"
         );
         return ExitCode::from(2);
     }

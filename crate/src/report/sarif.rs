@@ -6,6 +6,20 @@ use serde_json::{json, Value};
 use super::{Report, Severity};
 use crate::rules;
 
+/// A file name as a SARIF `uri-reference`: forward slashes, and every byte
+/// outside RFC 3986's unreserved set, `/` and `(`/`)` percent-encoded.
+fn uri(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for byte in path.replace('\\', "/").bytes() {
+        if byte.is_ascii_alphanumeric() || b"-._~/()".contains(&byte) {
+            out.push(byte as char);
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
 fn level(severity: Severity) -> &'static str {
     match severity {
         Severity::Critical | Severity::High => "error",
@@ -57,7 +71,7 @@ pub fn to_sarif(report: &Report) -> String {
                         pointer = format!("{pointer} (inner {inner})");
                     }
                     json!({
-                        "physicalLocation": { "artifactLocation": { "uri": e.file } },
+                        "physicalLocation": { "artifactLocation": { "uri": uri(&e.file) } },
                         "logicalLocations": [{ "name": f.resource.name, "fullyQualifiedName": pointer, "kind": "resource" }],
                         "message": { "text": e.note },
                     })
@@ -92,12 +106,12 @@ pub fn to_sarif(report: &Report) -> String {
                 json!({
                     "level": "error",
                     "message": { "text": format!("{}: {e}", i.file) },
-                    "locations": [{ "physicalLocation": { "artifactLocation": { "uri": i.file } } }],
+                    "locations": [{ "physicalLocation": { "artifactLocation": { "uri": uri(&i.file) } } }],
                 })
             })
         })
         .collect();
-    let artifacts: Vec<Value> = report.inputs.iter().map(|i| json!({ "location": { "uri": i.file } })).collect();
+    let artifacts: Vec<Value> = report.inputs.iter().map(|i| json!({ "location": { "uri": uri(&i.file) } })).collect();
     let sarif = json!({
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
@@ -120,4 +134,17 @@ pub fn to_sarif(report: &Report) -> String {
     let mut out = serde_json::to_string_pretty(&sarif).unwrap_or_default();
     out.push('\n');
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::uri;
+
+    #[test]
+    fn file_names_become_uri_references() {
+        assert_eq!(uri("exports/dealer export (1).json"), "exports/dealer%20export%20(1).json");
+        assert_eq!(uri("<stdin>"), "%3Cstdin%3E");
+        assert_eq!(uri("C:\\exports\\a.json"), "C%3A/exports/a.json");
+        assert_eq!(uri("caf\u{e9}.json"), "caf%C3%A9.json");
+    }
 }
