@@ -44,9 +44,11 @@ impl Default for Limits {
 }
 
 /// Decoded text and what was done to get it.
+/// The text borrows the input when it is plain UTF-8, so a big file is not
+/// copied.
 #[derive(Debug)]
-pub struct Decoded {
-    pub text: String,
+pub struct Decoded<'a> {
+    pub text: Cow<'a, str>,
     pub encoding: Encoding,
     pub gzipped: bool,
     /// Sentences for the user, such as "decoded as UTF-16LE text (Windows PowerShell)".
@@ -120,7 +122,7 @@ const MAX_DEPTH: usize = 128;
 /// reads UTF-8 (a byte order mark is dropped) or UTF-16 (little- or big-endian, with a byte order
 /// mark or recognised by its zero bytes). Refuses empty files, binary files and text in other
 /// encodings with a sentence that says what the file seems to be.
-pub fn decode(bytes: &[u8], limits: &Limits) -> Result<Decoded, InputError> {
+pub fn decode<'a>(bytes: &'a [u8], limits: &Limits) -> Result<Decoded<'a>, InputError> {
     if bytes.is_empty() {
         return Err(InputError::new("the file is empty"));
     }
@@ -180,11 +182,11 @@ pub fn decode(bytes: &[u8], limits: &Limits) -> Result<Decoded, InputError> {
         }
         [0xFF, 0xFE, ..] => {
             notes.push("Decoded as UTF-16LE text, as Windows PowerShell writes it.".to_owned());
-            (utf16_text(data.get(2..).unwrap_or_default(), 2, false)?, Encoding::Utf16Le)
+            (Cow::Owned(utf16_text(data.get(2..).unwrap_or_default(), 2, false)?), Encoding::Utf16Le)
         }
         [0xFE, 0xFF, ..] => {
             notes.push("Decoded as UTF-16BE text.".to_owned());
-            (utf16_text(data.get(2..).unwrap_or_default(), 2, true)?, Encoding::Utf16Be)
+            (Cow::Owned(utf16_text(data.get(2..).unwrap_or_default(), 2, true)?), Encoding::Utf16Be)
         }
         _ => {
             let head = data.get(..SNIFF).unwrap_or(&data);
@@ -197,7 +199,7 @@ pub fn decode(bytes: &[u8], limits: &Limits) -> Result<Decoded, InputError> {
                             "Decoded as {name} text (it has no byte order mark; Keyhole recognised it by its zero \
                              bytes)."
                         ));
-                        (utf16_text(&data, 0, big_endian)?, encoding)
+                        (Cow::Owned(utf16_text(&data, 0, big_endian)?), encoding)
                     }
                     None => {
                         return Err(not_text(gzipped, "it contains zero bytes, as binary files do"));
@@ -673,18 +675,20 @@ fn utf16_without_bom(head: &[u8]) -> Option<bool> {
 
 /// UTF-8 text from `data` after its first `skip` bytes (a byte order mark). Owned data is
 /// reused, not copied.
-fn utf8_text(data: Cow<'_, [u8]>, skip: usize, gzipped: bool) -> Result<String, InputError> {
+fn utf8_text(data: Cow<'_, [u8]>, skip: usize, gzipped: bool) -> Result<Cow<'_, str>, InputError> {
     match data {
         Cow::Borrowed(bytes) => {
             let body = bytes.get(skip..).unwrap_or_default();
             match std::str::from_utf8(body) {
-                Ok(text) => Ok(text.to_owned()),
+                Ok(text) => Ok(Cow::Borrowed(text)),
                 Err(err) => Err(utf8_error(body, &err, gzipped)),
             }
         }
         Cow::Owned(mut bytes) => {
             bytes.drain(..skip.min(bytes.len()));
-            String::from_utf8(bytes).map_err(|err| utf8_error(err.as_bytes(), &err.utf8_error(), gzipped))
+            String::from_utf8(bytes)
+                .map(Cow::Owned)
+                .map_err(|err| utf8_error(err.as_bytes(), &err.utf8_error(), gzipped))
         }
     }
 }
@@ -788,7 +792,7 @@ fn size(bytes: usize) -> String {
 mod tests {
     use super::*;
 
-    fn text_of(bytes: &[u8]) -> Decoded {
+    fn text_of(bytes: &[u8]) -> Decoded<'_> {
         decode(bytes, &Limits::default()).unwrap()
     }
 
@@ -863,10 +867,10 @@ mod tests {
     #[test]
     fn utf8_plain_and_bom() {
         let d = text_of(b"{}");
-        assert_eq!((d.text.as_str(), d.encoding, d.gzipped), ("{}", Encoding::Utf8, false));
+        assert_eq!((d.text.as_ref(), d.encoding, d.gzipped), ("{}", Encoding::Utf8, false));
         assert!(d.notes.is_empty());
         let d = text_of(b"\xEF\xBB\xBF{}");
-        assert_eq!((d.text.as_str(), d.encoding), ("{}", Encoding::Utf8Bom));
+        assert_eq!((d.text.as_ref(), d.encoding), ("{}", Encoding::Utf8Bom));
         assert_eq!(d.notes.len(), 1);
         // A lone BOM is empty text, which parse refuses.
         assert_eq!(text_of(b"\xEF\xBB\xBF").text, "");

@@ -89,18 +89,19 @@ fn read_input(index: usize, file: &InputFile, options: &Options, model: &mut Mod
         }
     };
     summary.notes = decoded.notes;
-    let document = match decode::parse(&decoded.text) {
-        Ok(document) => document,
-        Err(error) => {
-            summary.error = Some(error.to_string());
-            return summary;
-        }
-    };
-    drop(decoded.text);
     let mut collector = Collector::new(model, index);
-    match sources::adapt(&document, &mut collector) {
-        Ok(format) => summary.format = Some(format.to_string()),
-        Err(error) => summary.error = Some(error),
+    // Big exports are read record by record; everything else, and anything
+    // the streaming reader does not accept, as one document.
+    if let Some(format) = sources::aws::stream::adapt(&decoded.text, &mut collector) {
+        summary.format = Some(format.to_string());
+    } else {
+        match decode::parse(&decoded.text) {
+            Ok(document) => match sources::adapt(&document, &mut collector) {
+                Ok(format) => summary.format = Some(format.to_string()),
+                Err(error) => summary.error = Some(error),
+            },
+            Err(error) => summary.error = Some(error.to_string()),
+        }
     }
     summary.resources = collector.resources;
     summary.skipped = collector.skipped;
@@ -115,7 +116,7 @@ fn run_rules(model: &Model, options: &Options, names: &[&str]) -> Vec<Finding> {
     let mut hits = Vec::new();
     for resource in model.resources() {
         let mut sensitive: Option<Vec<String>> = None;
-        for rule in registry.iter().filter(|r| r.meta().resource_types.contains(&resource.type_name.as_str())) {
+        for rule in registry.iter().filter(|r| r.meta().resource_types.contains(&resource.type_name)) {
             rule.check(resource, &ctx, &mut hits);
             if hits.is_empty() {
                 continue;
@@ -152,7 +153,7 @@ fn finding(rule: &dyn Rule, resource: &Resource, hit: Hit, sensitive: &[String],
                 .ok()
                 .and_then(|v| v.as_str().map(str::to_string))
                 .unwrap_or_default(),
-            type_name: resource.type_name.clone(),
+            type_name: resource.type_name.to_string(),
             id: resource.id.clone(),
             name: resource.name.clone(),
             account: resource.account.clone(),

@@ -81,7 +81,7 @@ mod tests {
     fn named(name: &str, tags: &[(&str, &str)]) -> Resource {
         Resource {
             provider: Provider::Aws,
-            type_name: "AWS::SQS::Queue".into(),
+            type_name: "AWS::SQS::Queue",
             id: name.into(),
             name: name.into(),
             account: None,

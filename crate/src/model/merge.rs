@@ -1,6 +1,7 @@
 //! The model of one upload: resources merged by identity across files, the
 //! account-wide settings, and the layers the upload did not cover.
 
+use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, HashMap};
 
 use super::*;
@@ -21,7 +22,7 @@ pub struct Gap {
 #[derive(Debug, Default)]
 pub struct Model {
     resources: Vec<Resource>,
-    index: HashMap<(String, String), usize>,
+    index: HashMap<(&'static str, String), usize>,
     /// Account-wide settings by account id; the empty key holds settings from
     /// files that do not say which account they describe.
     pub accounts: BTreeMap<String, AccountSettings>,
@@ -35,27 +36,32 @@ impl Model {
 
     /// Adds a resource, merging it into an earlier one of the same type and
     /// id: fields the earlier one lacks are taken from the newcomer.
-    pub fn add(&mut self, resource: Resource) {
-        let key = (resource.type_name.clone(), resource.id.clone());
-        match self.index.get(&key) {
-            Some(&at) => merge_resource(&mut self.resources[at], resource),
-            None => {
-                self.index.insert(key, self.resources.len());
+    /// Returns the resource's index in the model.
+    pub fn add(&mut self, resource: Resource) -> usize {
+        match self.index.entry((resource.type_name, resource.id.clone())) {
+            Entry::Occupied(at) => {
+                let at = *at.get();
+                merge_resource(&mut self.resources[at], resource);
+                at
+            }
+            Entry::Vacant(slot) => {
+                slot.insert(self.resources.len());
                 self.resources.push(resource);
+                self.resources.len() - 1
             }
         }
     }
 
     /// The resource of this type and id.
-    pub fn get(&self, type_name: &str, id: &str) -> Option<&Resource> {
-        let at = *self.index.get(&(type_name.to_string(), id.to_string()))?;
+    pub fn get(&self, type_name: &'static str, id: &str) -> Option<&Resource> {
+        let at = *self.index.get(&(type_name, id.to_string()))?;
         self.resources.get(at)
     }
 
     /// The resource of this type and id, for sources that describe one part
     /// of a resource (a bucket's ACL) before or after its listing.
-    pub fn get_mut(&mut self, type_name: &str, id: &str) -> Option<&mut Resource> {
-        let at = *self.index.get(&(type_name.to_string(), id.to_string()))?;
+    pub fn get_mut(&mut self, type_name: &'static str, id: &str) -> Option<&mut Resource> {
+        let at = *self.index.get(&(type_name, id.to_string()))?;
         Some(&mut self.resources[at])
     }
 

@@ -32,24 +32,23 @@ impl Origin {
     }
 
     /// The location of a child: extends the inner pointer when there is one,
-    /// otherwise the outer pointer.
-    pub fn child(&self, token: impl std::fmt::Display) -> Origin {
-        let mut out = self.clone();
-        if out.opaque {
-            return out;
+    /// otherwise the outer pointer. Builds the new pointer in one allocation:
+    /// adapters call this for every value they read.
+    pub fn child(&self, token: impl PointerToken) -> Origin {
+        if self.opaque {
+            return self.clone();
         }
-        let token = escape_token(&token.to_string());
-        match &mut out.inner {
-            Some(inner) => {
-                inner.push('/');
-                inner.push_str(&token);
-            }
-            None => {
-                out.pointer.push('/');
-                out.pointer.push_str(&token);
-            }
+        let extend = |base: &str| {
+            let mut out = String::with_capacity(base.len() + 1 + token.len_hint());
+            out.push_str(base);
+            out.push('/');
+            token.push_escaped(&mut out);
+            out
+        };
+        match &self.inner {
+            Some(inner) => Origin { inner: Some(extend(inner)), ..self.clone() },
+            None => Origin { file: self.file, pointer: extend(&self.pointer), inner: None, opaque: false },
         }
-        out
     }
 
     /// Appends an already-escaped pointer suffix (such as `/Statement/0`).
@@ -75,6 +74,45 @@ impl Origin {
             out.opaque = true;
         }
         out
+    }
+}
+
+/// A reference token of a JSON pointer: an object key or an array index.
+pub trait PointerToken {
+    fn len_hint(&self) -> usize;
+    /// Appends the token, escaped as RFC 6901 says (`~` → `~0`, `/` → `~1`).
+    fn push_escaped(&self, out: &mut String);
+}
+
+impl PointerToken for &str {
+    fn len_hint(&self) -> usize {
+        self.len()
+    }
+    fn push_escaped(&self, out: &mut String) {
+        if self.contains(['~', '/']) {
+            out.push_str(&escape_token(self));
+        } else {
+            out.push_str(self);
+        }
+    }
+}
+
+impl PointerToken for &String {
+    fn len_hint(&self) -> usize {
+        self.len()
+    }
+    fn push_escaped(&self, out: &mut String) {
+        self.as_str().push_escaped(out)
+    }
+}
+
+impl PointerToken for usize {
+    fn len_hint(&self) -> usize {
+        20
+    }
+    fn push_escaped(&self, out: &mut String) {
+        use std::fmt::Write;
+        let _ = write!(out, "{self}");
     }
 }
 
@@ -184,7 +222,7 @@ pub enum Provider {
 pub struct Resource {
     pub provider: Provider,
     /// The provider's type name, such as `AWS::S3::Bucket`.
-    pub type_name: String,
+    pub type_name: &'static str,
     pub id: String,
     pub name: String,
     pub account: Option<String>,

@@ -23,7 +23,7 @@ pub struct Collector<'m> {
     /// Distinct resources this file described (a bucket seen in ten CLI
     /// outputs of one bundle counts once), plus account-wide records.
     pub resources: usize,
-    seen: HashSet<(String, String)>,
+    seen: HashSet<usize>,
     pub skipped: Vec<Skipped>,
     pub notes: Vec<String>,
 }
@@ -39,10 +39,10 @@ impl<'m> Collector<'m> {
 
     /// Adds (or merges) a resource and counts it for this file.
     pub fn add(&mut self, resource: Resource) {
-        if self.seen.insert((resource.type_name.clone(), resource.id.clone())) {
+        let at = self.model.add(resource);
+        if self.seen.insert(at) {
             self.resources += 1;
         }
-        self.model.add(resource);
     }
 
     pub fn skip(&mut self, at: &Origin, reason: impl Into<String>) {
@@ -71,7 +71,7 @@ pub fn adapt(document: &Document, collector: &mut Collector) -> Result<&'static 
             if let Some(format) = aws::adapt(&root, collector) {
                 return Ok(format);
             }
-            Err(unrecognised(value))
+            Err(unrecognised(value, aws::cli::anonymous_hint(&root)))
         }
         Document::Lines(lines) => {
             if let Some(format) = aws::adapt_lines(lines, collector) {
@@ -84,8 +84,9 @@ pub fn adapt(document: &Document, collector: &mut Collector) -> Result<&'static 
 
 /// An error sentence for a JSON document of no known format, naming what it
 /// looks like when that is easy to tell.
-fn unrecognised(value: &Value) -> String {
+fn unrecognised(value: &Value, known: Option<String>) -> String {
     let hint = match value {
+        _ if known.is_some() => known.unwrap_or_default(),
         Value::Object(map) => {
             if map.contains_key("dependencies") || map.contains_key("devDependencies") || map.contains_key("scripts") {
                 " It looks like an npm package.json.".to_string()

@@ -34,6 +34,16 @@ impl<'a> Node<'a> {
             return Some(found);
         }
         let map = self.value.as_object()?;
+        // AWS Config's spelling of a CLI key is usually the same with a
+        // lower-case first letter (`GroupId` → `groupId`); try it before
+        // scanning every key.
+        let mut chars = key.chars();
+        if let Some(first) = chars.next().filter(char::is_ascii_uppercase) {
+            let camel: String = first.to_ascii_lowercase().to_string() + chars.as_str();
+            if let Some(found) = self.get(&camel) {
+                return Some(found);
+            }
+        }
         let (name, child) = map.iter().find(|(k, v)| k.eq_ignore_ascii_case(key) && !v.is_null())?;
         Some(Node::new(child, self.at.child(name)))
     }

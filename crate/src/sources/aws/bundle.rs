@@ -28,55 +28,68 @@ fn error_code(error: &Node) -> (String, String) {
     (code, text.trim().to_string())
 }
 
+/// The bundle's own identity fields, which every call inherits.
+pub struct Scope {
+    pub account: Option<String>,
+    pub region: Option<String>,
+}
+
+/// The account from `sts get-caller-identity`, when the bundle does not say.
+pub fn caller_account(call: &Node) -> Option<String> {
+    (call.get("operation")?.str()? == "get-caller-identity").then_some(())?;
+    call.get("output")?.get("Account")?.string()
+}
+
 pub fn adapt(root: &Node, collector: &mut Collector) {
     let calls: Vec<Node> = root.get("calls").map(|c| c.items().collect()).unwrap_or_default();
-    // The account: the bundle's own field, else `sts get-caller-identity`.
-    let account = root.get("account").and_then(|a| a.string()).or_else(|| {
-        calls.iter().find_map(|c| {
-            (c.get("operation")?.str()? == "get-caller-identity").then_some(())?;
-            c.get("output")?.get("Account")?.string()
-        })
-    });
-    let region = root.get("region").and_then(|r| r.string());
+    let scope = Scope {
+        account: root.get("account").and_then(|a| a.string()).or_else(|| calls.iter().find_map(caller_account)),
+        region: root.get("region").and_then(|r| r.string()),
+    };
     if root.get("calls").is_none() {
         collector.note("The bundle holds no `calls` list, so there was nothing to audit.");
     }
-    for entry in calls {
-        let text = |key: &str| entry.get(key).and_then(|n| n.str());
-        let (Some(service), Some(operation)) = (text("service"), text("operation")) else {
-            collector.skip(&entry.at, "call without `service` and `operation`");
-            continue;
-        };
-        let output = entry.get("output").or_else(|| entry.get("error"));
-        let Some(output) = output else {
-            collector.skip(&entry.at, "call with neither `output` nor `error`");
-            continue;
-        };
-        let call = Call {
-            service,
-            operation,
-            params: entry.get("params"),
-            output,
-            account: entry.get("account").and_then(|a| a.string()).or_else(|| account.clone()),
-            region: entry.get("region").and_then(|r| r.string()).or_else(|| region.clone()),
-        };
-        if entry.get("output").is_none() {
-            let (code, message) = error_code(&call.output);
-            if !adapt_answer(&call, &code, collector) {
-                collector.gap(Gap {
-                    account: call.account.clone(),
-                    region: call.region.clone(),
-                    what: format!("{service} {operation}{}", describe_params(&call)),
-                    reason: format!("the export call failed with {code}: {message}"),
-                    command: Some(call.command()),
-                    file: None,
-                });
-            }
-            continue;
+    for entry in &calls {
+        adapt_entry(entry, &scope, collector);
+    }
+}
+
+/// One element of `calls`.
+pub fn adapt_entry(entry: &Node, scope: &Scope, collector: &mut Collector) {
+    let text = |key: &str| entry.get(key).and_then(|n| n.str());
+    let (Some(service), Some(operation)) = (text("service"), text("operation")) else {
+        collector.skip(&entry.at, "call without `service` and `operation`");
+        return;
+    };
+    let output = entry.get("output").or_else(|| entry.get("error"));
+    let Some(output) = output else {
+        collector.skip(&entry.at, "call with neither `output` nor `error`");
+        return;
+    };
+    let call = Call {
+        service,
+        operation,
+        params: entry.get("params"),
+        output,
+        account: entry.get("account").and_then(|a| a.string()).or_else(|| scope.account.clone()),
+        region: entry.get("region").and_then(|r| r.string()).or_else(|| scope.region.clone()),
+    };
+    if entry.get("output").is_none() {
+        let (code, message) = error_code(&call.output);
+        if !adapt_answer(&call, &code, collector) {
+            collector.gap(Gap {
+                account: call.account.clone(),
+                region: call.region.clone(),
+                what: format!("{service} {operation}{}", describe_params(&call)),
+                reason: format!("the export call failed with {code}: {message}"),
+                command: Some(call.command()),
+                file: None,
+            });
         }
-        if !adapt_call(&call, collector) {
-            collector.skip(&entry.at, format!("{service} {operation} is not read by Keyhole"));
-        }
+        return;
+    }
+    if !adapt_call(&call, collector) {
+        collector.skip(&entry.at, format!("{service} {operation} is not read by Keyhole"));
     }
 }
 

@@ -77,16 +77,48 @@ const SELF_DESCRIBING: &[(&str, &str, &str, &str)] = &[
     ("RoleDetailList", "iam", "get-account-authorization-details", "aws-cli-get-account-authorization-details"),
     ("DomainStatusList", "opensearch", "describe-domains", "aws-cli-describe-domains"),
     ("PublicAccessBlockConfiguration", "s3control", "get-public-access-block", "aws-cli-get-public-access-block"),
+    ("repositoryName", "ecr", "get-repository-policy", "aws-cli-get-repository-policy"),
+    ("ResourcePolicy", "secretsmanager", "get-resource-policy", "aws-cli-get-resource-policy"),
+    ("Attributes", "sqs", "get-queue-attributes", "aws-cli-get-queue-attributes"),
+    ("Attributes", "sns", "get-topic-attributes", "aws-cli-get-topic-attributes"),
 ];
+
+/// Outputs that do not say what they describe, by a key they hold: Keyhole
+/// can only read them inside a bundle.
+const ANONYMOUS: &[(&str, &str)] = &[
+    ("Grants", "`aws s3api get-bucket-acl`"),
+    ("LoggingEnabled", "`aws s3api get-bucket-logging`"),
+    ("ServerSideEncryptionConfiguration", "`aws s3api get-bucket-encryption`"),
+    ("OwnershipControls", "`aws s3api get-bucket-ownership-controls`"),
+    ("TagSet", "`aws s3api get-bucket-tagging`"),
+    ("Policy", "`aws s3api get-bucket-policy`, `aws lambda get-policy` or `aws kms get-key-policy`"),
+    ("AuthType", "`aws lambda get-function-url-config`"),
+    ("Buckets", "`aws s3api list-buckets`"),
+    ("UserId", "`aws sts get-caller-identity`"),
+];
+
+/// A sentence for an AWS CLI output that cannot be read on its own.
+pub fn anonymous_hint(root: &Node) -> Option<String> {
+    let (_, command) = ANONYMOUS.iter().find(|(key, _)| root.has(key))?;
+    Some(format!(
+        " It looks like the output of {command}, which does not say which resource it describes: export it with `export/aws.sh`, or put it in a Keyhole bundle with the call that produced it (docs/aws-export-bundle.md)."
+    ))
+}
 
 /// A standalone CLI output: recognised by its top-level key.
 pub fn adapt_standalone(root: &Node, collector: &mut Collector) -> Option<&'static str> {
     let map = root.value.as_object()?;
-    let &(_, service, operation, format) = SELF_DESCRIBING.iter().find(|(key, _, _, _)| {
-        // `Clusters` is also ECS's and EKS's key: require Redshift's identifier.
+    let &(_, service, operation, format) = SELF_DESCRIBING.iter().find(|(key, service, _, _)| {
         map.contains_key(*key)
-            && (*key != "Clusters"
-                || root.get("Clusters").is_some_and(|c| c.items().all(|i| i.has("ClusterIdentifier"))))
+            && match (*key, *service) {
+                // `Clusters` is also ECS's and EKS's key: require Redshift's identifier.
+                ("Clusters", _) => root.get("Clusters").is_some_and(|c| c.items().all(|i| i.has("ClusterIdentifier"))),
+                // Queue and topic attributes name themselves by their ARN.
+                ("Attributes", "sqs") => root.get("Attributes").is_some_and(|a| a.has("QueueArn")),
+                ("Attributes", "sns") => root.get("Attributes").is_some_and(|a| a.has("TopicArn")),
+                ("repositoryName", _) => map.contains_key("policyText"),
+                _ => true,
+            }
     })?;
     let call = Call { service, operation, params: None, output: root.clone(), account: None, region: None };
     if adapt_call(&call, collector) {

@@ -59,10 +59,10 @@ impl<'a> ConfigItem<'a> {
     }
 
     /// A resource with this item's identity.
-    pub fn resource(&self, type_name: &str, id: String, name: String, kind: crate::model::Kind) -> Resource {
+    pub fn resource(&self, type_name: &'static str, id: String, name: String, kind: crate::model::Kind) -> Resource {
         Resource {
             provider: Provider::Aws,
-            type_name: type_name.to_string(),
+            type_name,
             id,
             name,
             account: self.account.clone(),
@@ -113,27 +113,38 @@ pub fn read_tags(node: Option<Node>) -> Vec<(String, String)> {
 /// Adapts a list of items (`configurationItems`, `baseConfigurationItems`).
 pub fn adapt_items(items: &Node, complete: bool, collector: &mut Collector) {
     for item in items.items() {
-        match ConfigItem::read(item.clone(), complete) {
-            Some(item) => adapt_item(&item, collector),
-            None => collector.skip(&item.at, "not an AWS Config configuration item (no resourceType)"),
-        }
+        adapt_node(item, complete, collector);
+    }
+}
+
+/// One element of `configurationItems` or `baseConfigurationItems`.
+pub fn adapt_node(node: Node, complete: bool, collector: &mut Collector) {
+    let at = node.at.clone();
+    match ConfigItem::read(node, complete) {
+        Some(item) => adapt_item(&item, collector),
+        None => collector.skip(&at, "not an AWS Config configuration item (no resourceType)"),
     }
 }
 
 /// `select-resource-config`: `Results` is a list of JSON strings.
 pub fn adapt_select(results: &Node, collector: &mut Collector) {
     for result in results.items() {
-        let Some(doc) = result.document() else {
-            collector.skip(&result.at, "result is not a JSON object");
-            continue;
-        };
-        match ConfigItem::read(doc.node(), false) {
-            Some(item) => adapt_item(&item, collector),
-            None => collector.skip(
-                &result.at,
-                "result has no resourceType: select it (SELECT resourceType, resourceId, configuration, supplementaryConfiguration ...)",
-            ),
-        }
+        adapt_select_result(&result, collector);
+    }
+}
+
+/// One element of `Results`: a JSON string holding the selected fields.
+pub fn adapt_select_result(result: &Node, collector: &mut Collector) {
+    let Some(doc) = result.document() else {
+        collector.skip(&result.at, "result is not a JSON object");
+        return;
+    };
+    match ConfigItem::read(doc.node(), false) {
+        Some(item) => adapt_item(&item, collector),
+        None => collector.skip(
+            &result.at,
+            "result has no resourceType: select it (SELECT resourceType, resourceId, configuration, supplementaryConfiguration ...)",
+        ),
     }
 }
 

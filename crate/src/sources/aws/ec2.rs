@@ -17,10 +17,17 @@ fn text(node: &Node, key: &str) -> Option<String> {
     node.get_ci(key).and_then(|n| n.string())
 }
 
-pub fn resource(type_name: &str, id: String, name: String, node: &Node, call: Option<&Call>, kind: Kind) -> Resource {
+pub fn resource(
+    type_name: &'static str,
+    id: String,
+    name: String,
+    node: &Node,
+    call: Option<&Call>,
+    kind: Kind,
+) -> Resource {
     Resource {
         provider: Provider::Aws,
-        type_name: type_name.to_string(),
+        type_name,
         id,
         name,
         account: call.and_then(|c| c.account.clone()),

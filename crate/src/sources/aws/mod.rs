@@ -8,6 +8,7 @@ mod iam;
 mod policies;
 mod rds;
 pub mod s3;
+pub mod stream;
 
 use serde_json::Value;
 

@@ -29,10 +29,10 @@ fn short_name(id: &str) -> String {
     id.rsplit([':', '/']).find(|s| !s.is_empty()).unwrap_or(id).to_string()
 }
 
-fn base(type_name: &str, id: String, name: String, at: &Node, kind: Kind) -> Resource {
+fn base(type_name: &'static str, id: String, name: String, at: &Node, kind: Kind) -> Resource {
     Resource {
         provider: Provider::Aws,
-        type_name: type_name.to_string(),
+        type_name,
         id,
         name,
         account: None,

@@ -19,7 +19,7 @@ pub fn bucket_arn(name: &str) -> String {
 fn bucket(name: &str, account: Option<String>, region: Option<String>, at: Origin, bucket: S3Bucket) -> Resource {
     Resource {
         provider: Provider::Aws,
-        type_name: BUCKET.to_string(),
+        type_name: BUCKET,
         id: bucket_arn(name),
         name: name.to_string(),
         account,

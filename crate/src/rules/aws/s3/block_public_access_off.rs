@@ -41,6 +41,13 @@ impl Rule for BlockPublicAccessOff {
 
     fn check(&self, resource: &Resource, ctx: &Context, hits: &mut Vec<Hit>) {
         let Kind::S3Bucket(bucket) = &resource.kind else { return };
+        // Neither layer was exported (a bare bucket listing): nothing to judge.
+        if bucket.public_access_block.is_none()
+            && !bucket.declared
+            && ctx.account_public_access_block(resource).is_none()
+        {
+            return;
+        }
         let flags = [
             flag(resource, bucket, ctx, "BlockPublicAcls", |b| b.block_public_acls.as_ref()),
             flag(resource, bucket, ctx, "IgnorePublicAcls", |b| b.ignore_public_acls.as_ref()),
