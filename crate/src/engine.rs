@@ -100,7 +100,11 @@ fn read_input(index: usize, file: &InputFile, options: &Options, model: &mut Mod
                 Ok(format) => summary.format = Some(format.to_string()),
                 Err(error) => summary.error = Some(error),
             },
-            Err(error) => summary.error = Some(error.to_string()),
+            Err(error) => match sources::adapt_text(&decoded.text, &mut collector) {
+                Some(Ok(format)) => summary.format = Some(format.to_string()),
+                Some(Err(yaml_error)) => summary.error = Some(yaml_error),
+                None => summary.error = Some(error.to_string()),
+            },
         }
     }
     summary.resources = collector.resources;
@@ -123,14 +127,21 @@ fn run_rules(model: &Model, options: &Options, names: &[&str]) -> Vec<Finding> {
             }
             let words = sensitive.get_or_insert_with(|| sensitive::scan(resource, &options.sensitive_words));
             for hit in hits.drain(..) {
-                findings.push(finding(*rule, resource, hit, words, names));
+                findings.push(finding(*rule, resource, hit, words, names, model));
             }
         }
     }
     findings
 }
 
-fn finding(rule: &dyn Rule, resource: &Resource, hit: Hit, sensitive: &[String], names: &[&str]) -> Finding {
+fn finding(
+    rule: &dyn Rule,
+    resource: &Resource,
+    hit: Hit,
+    sensitive: &[String],
+    names: &[&str],
+    model: &Model,
+) -> Finding {
     let meta = rule.meta();
     let mut severity = hit.severity;
     let mut notes = hit.notes;
@@ -141,7 +152,7 @@ fn finding(rule: &dyn Rule, resource: &Resource, hit: Hit, sensitive: &[String],
             sensitive.join(", ")
         ));
     }
-    let evidence = hit.evidence.into_iter().map(|(at, note)| evidence(&at, note, names)).collect();
+    let evidence = hit.evidence.into_iter().map(|(at, note)| evidence(&at, note, names, model)).collect();
     Finding {
         rule: meta.id.to_string(),
         severity,
@@ -166,8 +177,11 @@ fn finding(rule: &dyn Rule, resource: &Resource, hit: Hit, sensitive: &[String],
     }
 }
 
-fn evidence(at: &Origin, note: String, names: &[&str]) -> Evidence {
+fn evidence(at: &Origin, note: String, names: &[&str], model: &Model) -> Evidence {
+    let place = model.position(at.file, &at.pointer);
     Evidence {
+        line: place.map(|p| p.0),
+        column: place.map(|p| p.1),
         file: names.get(at.file).map(|s| s.to_string()).unwrap_or_default(),
         pointer: at.pointer.clone(),
         inner: at.inner.clone().filter(|i| !i.is_empty()),

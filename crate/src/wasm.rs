@@ -69,9 +69,7 @@ fn into_error(message: impl std::fmt::Display) -> JsValue {
 /// Plain JSON-like values: `null` for `None`, objects (not `Map`s) for maps,
 /// numbers for integers.
 fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
-    value
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(into_error)
+    value.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).map_err(into_error)
 }
 
 /// The files handed over by JavaScript, copied into wasm memory.
@@ -151,8 +149,8 @@ pub fn render(
     #[wasm_bindgen(unchecked_param_type = "ReportFormat")] format: &str,
 ) -> Result<String, JsValue> {
     let format = parse_format(format)?;
-    let report: Report = serde_wasm_bindgen::from_value(report)
-        .map_err(|e| into_error(format!("not a Keyhole report: {e}")))?;
+    let report: Report =
+        serde_wasm_bindgen::from_value(report).map_err(|e| into_error(format!("not a Keyhole report: {e}")))?;
     Ok(report::render(&report, format))
 }
 
@@ -211,7 +209,10 @@ mod tests {
         // Plain objects and null, not Maps and undefined: JSON.stringify round-trips it.
         let json = String::from(js_sys::JSON::stringify(&report).unwrap());
         let parsed: Report = serde_json::from_str(&json).unwrap();
-        assert_eq!(serde_json::to_string(&parsed).unwrap(), audit_json(files(&[("sg.json", SNAPSHOT.as_bytes())])).unwrap());
+        assert_eq!(
+            serde_json::to_string(&parsed).unwrap(),
+            audit_json(files(&[("sg.json", SNAPSHOT.as_bytes())])).unwrap()
+        );
         let inputs = js_sys::Reflect::get(&report, &"inputs".into()).unwrap();
         let first = js_sys::Reflect::get(&inputs, &0.into()).unwrap();
         assert!(js_sys::Reflect::get(&first, &"error".into()).unwrap().is_null());
@@ -219,9 +220,10 @@ mod tests {
 
     #[wasm_bindgen_test]
     fn an_unreadable_file_is_reported_not_thrown() {
-        let report: Report =
-            serde_wasm_bindgen::from_value(audit(files(&[("bad.json", b"{ nope"), ("sg.json", SNAPSHOT.as_bytes())])).unwrap())
-                .unwrap();
+        let report: Report = serde_wasm_bindgen::from_value(
+            audit(files(&[("bad.json", b"{ nope"), ("sg.json", SNAPSHOT.as_bytes())])).unwrap(),
+        )
+        .unwrap();
         assert!(report.inputs[0].error.is_some());
         assert!(report.inputs[1].error.is_none());
         assert!(!report.findings.is_empty());

@@ -27,9 +27,24 @@ pub struct Model {
     /// files that do not say which account they describe.
     pub accounts: BTreeMap<String, AccountSettings>,
     pub gaps: Vec<Gap>,
+    /// Line and column of pointers in files that are not JSON (YAML
+    /// templates), by file index, so evidence can name the place.
+    pub positions: HashMap<usize, HashMap<String, (usize, usize)>>,
 }
 
 impl Model {
+    /// The line and column of a pointer, or of its nearest ancestor that has one.
+    pub fn position(&self, file: usize, pointer: &str) -> Option<(usize, usize)> {
+        let table = self.positions.get(&file)?;
+        let mut pointer = pointer;
+        loop {
+            if let Some(place) = table.get(pointer) {
+                return Some(*place);
+            }
+            pointer = &pointer[..pointer.rfind('/')?];
+        }
+    }
+
     pub fn resources(&self) -> &[Resource] {
         &self.resources
     }
@@ -154,6 +169,60 @@ fn merge_resource(into: &mut Resource, from: Resource) {
         }
         (Kind::IamRole(a), Kind::IamRole(b)) => fill(&mut a.trust_policy, b.trust_policy),
         (Kind::EbsVolume(a), Kind::EbsVolume(b)) => fill(&mut a.encrypted, b.encrypted),
+        (Kind::StorageAccount(a), Kind::StorageAccount(b)) => {
+            fill(&mut a.allow_blob_public_access, b.allow_blob_public_access);
+            fill(&mut a.network_default_action, b.network_default_action);
+            fill(&mut a.public_network_access, b.public_network_access);
+            fill(&mut a.https_only, b.https_only);
+            fill(&mut a.api_version, b.api_version);
+        }
+        (Kind::StorageContainer(a), Kind::StorageContainer(b)) => {
+            fill(&mut a.account, b.account);
+            fill(&mut a.public_access, b.public_access);
+        }
+        (Kind::SqlServer(a), Kind::SqlServer(b)) => {
+            // Firewall rules often come from a separate listing: keep both.
+            for rule in b.firewall_rules {
+                if !a.firewall_rules.iter().any(|r| r.name == rule.name) {
+                    a.firewall_rules.push(rule);
+                }
+            }
+            fill(&mut a.public_network_access, b.public_network_access);
+        }
+        (Kind::NetworkSecurityGroup(a), Kind::NetworkSecurityGroup(b)) => {
+            for rule in b.rules {
+                if !a.rules.iter().any(|r| r.name == rule.name) {
+                    a.rules.push(rule);
+                }
+            }
+        }
+        (Kind::CosmosAccount(a), Kind::CosmosAccount(b)) => {
+            fill(&mut a.public_network_access, b.public_network_access);
+            fill(&mut a.ip_rules, b.ip_rules);
+            fill(&mut a.virtual_network_rules, b.virtual_network_rules);
+            fill(&mut a.virtual_network_filter_enabled, b.virtual_network_filter_enabled);
+        }
+        (Kind::KeyVault(a), Kind::KeyVault(b)) => {
+            fill(&mut a.network_default_action, b.network_default_action);
+            fill(&mut a.public_network_access, b.public_network_access);
+        }
+        (Kind::GcsBucket(a), Kind::GcsBucket(b)) => {
+            // IAM policy and resource data often arrive as separate records.
+            a.grants.extend(b.grants);
+            fill(&mut a.public_access_prevention, b.public_access_prevention);
+            fill(&mut a.uniform_access, b.uniform_access);
+        }
+        (Kind::SqlInstance(a), Kind::SqlInstance(b)) => {
+            fill(&mut a.ipv4_enabled, b.ipv4_enabled);
+            fill_vec(&mut a.authorized_networks, b.authorized_networks);
+        }
+        (Kind::Firewall(a), Kind::Firewall(b)) => {
+            fill(&mut a.direction, b.direction);
+            fill(&mut a.disabled, b.disabled);
+            fill_vec(&mut a.source_ranges, b.source_ranges);
+            fill_vec(&mut a.allowed, b.allowed);
+        }
+        (Kind::GrantHolder(a), Kind::GrantHolder(b)) => a.grants.extend(b.grants),
         // Same type name with a different kind cannot come from our sources.
         _ => {}
     }

@@ -5,9 +5,13 @@
 //! string) and whether it was explicit, defaulted or unresolvable.
 
 mod aws;
+mod azure;
+mod gcp;
 mod merge;
 
 pub use aws::*;
+pub use azure::*;
+pub use gcp::*;
 pub use merge::{Gap, Model};
 
 use serde::{Deserialize, Serialize};
@@ -253,6 +257,17 @@ pub enum Kind {
     LambdaFunction(LambdaFunction),
     IamRole(IamRole),
     EbsVolume(EbsVolume),
+    StorageAccount(StorageAccount),
+    StorageContainer(StorageContainer),
+    SqlServer(SqlServer),
+    NetworkSecurityGroup(NetworkSecurityGroup),
+    CosmosAccount(CosmosAccount),
+    KeyVault(KeyVault),
+    GcsBucket(GcsBucket),
+    SqlInstance(SqlInstance),
+    Firewall(Firewall),
+    /// BigQuery datasets, compute images, cloud functions.
+    GrantHolder(GrantHolder),
 }
 
 /// A policy document with the place it came from. When the document was a

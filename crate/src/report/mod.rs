@@ -124,6 +124,11 @@ pub struct Evidence {
     pub pointer: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub inner: Option<String>,
+    /// 1-based line and column, for inputs that are not JSON (YAML templates).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub column: Option<usize>,
     pub note: String,
 }
 

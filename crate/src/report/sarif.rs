@@ -70,8 +70,12 @@ pub fn to_sarif(report: &Report) -> String {
                     if let Some(inner) = &e.inner {
                         pointer = format!("{pointer} (inner {inner})");
                     }
+                    let mut physical = json!({ "artifactLocation": { "uri": uri(&e.file) } });
+                    if let (Some(line), Some(column)) = (e.line, e.column) {
+                        physical["region"] = json!({ "startLine": line, "startColumn": column });
+                    }
                     json!({
-                        "physicalLocation": { "artifactLocation": { "uri": uri(&e.file) } },
+                        "physicalLocation": physical,
                         "logicalLocations": [{ "name": f.resource.name, "fullyQualifiedName": pointer, "kind": "resource" }],
                         "message": { "text": e.note },
                     })

@@ -52,7 +52,11 @@ pub fn to_text(report: &Report, style: TextStyle) -> String {
             out.push_str(&format!("    {}\n", f.message));
             for e in &f.evidence {
                 let inner = e.inner.as_ref().map(|i| format!(" → {i}")).unwrap_or_default();
-                out.push_str(&format!("    at {} {}{inner}: {}\n", e.file, e.pointer, e.note));
+                let place = match (e.line, e.column) {
+                    (Some(line), Some(column)) => format!(" (line {line}, column {column})"),
+                    _ => String::new(),
+                };
+                out.push_str(&format!("    at {} {}{inner}{place}: {}\n", e.file, e.pointer, e.note));
             }
             if !f.sensitive.is_empty() {
                 out.push_str(&format!("    may hold personal data: {}\n", f.sensitive.join(", ")));

@@ -3,7 +3,9 @@
 //! its logic; this module lists them and runs them.
 
 pub mod aws;
+pub mod azure;
 mod context;
+pub mod gcp;
 mod meta;
 
 pub use context::{Context, Hit};
@@ -20,7 +22,8 @@ pub trait Rule: Sync {
 
 /// Every rule, in catalogue order. Ids are stable and never reused.
 pub fn registry() -> &'static [&'static dyn Rule] {
-    aws::RULES
+    static ALL: std::sync::OnceLock<Vec<&'static dyn Rule>> = std::sync::OnceLock::new();
+    ALL.get_or_init(|| [aws::RULES, azure::RULES, gcp::RULES].concat())
 }
 
 pub fn find(id: &str) -> Option<&'static dyn Rule> {

@@ -4,7 +4,11 @@
 //! document is its own and, if so, fills the model through a [`Collector`].
 
 pub mod aws;
+pub mod azure;
+pub mod cloudformation;
+pub mod gcp;
 mod node;
+pub mod terraform;
 
 pub use node::{Doc, Node};
 
@@ -54,6 +58,11 @@ impl<'m> Collector<'m> {
         self.model.add_gap(gap);
     }
 
+    /// Records where a pointer of this file sits in its text (YAML inputs).
+    pub fn position(&mut self, pointer: String, line: usize, column: usize) {
+        self.model.positions.entry(self.file).or_default().insert(pointer, (line, column));
+    }
+
     pub fn note(&mut self, note: impl Into<String>) {
         let note = note.into();
         if !self.notes.contains(&note) {
@@ -68,13 +77,20 @@ pub fn adapt(document: &Document, collector: &mut Collector) -> Result<&'static 
     match document {
         Document::Single(value) => {
             let root = Node::new(value, collector.origin(""));
-            if let Some(format) = aws::adapt(&root, collector) {
-                return Ok(format);
+            let adapters: [fn(&Node, &mut Collector) -> Option<&'static str>; 5] =
+                [aws::adapt, terraform::adapt, cloudformation::adapt, azure::adapt, gcp::adapt];
+            for adapt in adapters {
+                if let Some(format) = adapt(&root, collector) {
+                    return Ok(format);
+                }
             }
             Err(unrecognised(value, aws::cli::anonymous_hint(&root)))
         }
         Document::Lines(lines) => {
             if let Some(format) = aws::adapt_lines(lines, collector) {
+                return Ok(format);
+            }
+            if let Some(format) = gcp::adapt_lines(lines, collector) {
                 return Ok(format);
             }
             Err("this is a JSON Lines file, but its lines are not records Keyhole reads".to_string())
@@ -107,4 +123,10 @@ fn unrecognised(value: &Value, known: Option<String>) -> String {
     format!(
         "this JSON is not a configuration export Keyhole reads.{hint} See docs/inputs.md for the commands that produce supported exports."
     )
+}
+
+/// Text that is not JSON but may still be an input: a YAML CloudFormation
+/// template. `None` when no reader claims it.
+pub fn adapt_text(text: &str, collector: &mut Collector) -> Option<Result<&'static str, String>> {
+    cloudformation::adapt_yaml(text, collector)
 }
