@@ -2,7 +2,7 @@
 
 use crate::decode::{self, Limits};
 use crate::model::{Model, Origin, Resource};
-use crate::report::{Evidence, Finding, InputSummary, Report, ResourceRef, Summary, Tool, Unchecked, SCHEMA};
+use crate::report::{Evidence, Finding, InputSummary, Report, ResourceRef, Summary, Tool, Unchecked, Verdict, SCHEMA};
 use crate::rules::{self, Context, Hit, Rule};
 use crate::sources::{self, Collector};
 use crate::{sensitive, VERSION};
@@ -81,11 +81,32 @@ fn read_input(index: usize, file: &InputFile, options: &Options, model: &mut Mod
         error: None,
         notes: Vec::new(),
     };
+    // A bug in a reader must cost one file, not the whole upload: natively a
+    // panic is caught here. (In wasm a panic aborts; the page restarts its
+    // worker and names the file.)
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            read_into(index, file, options, model, &mut summary);
+        }));
+        if outcome.is_err() {
+            summary.error = Some(
+                "Keyhole hit an internal error while reading this file; the other files were still audited. Please report this file's shape (not its contents) to the Keyhole maintainers."
+                    .to_string(),
+            );
+        }
+    }
+    #[cfg(target_arch = "wasm32")]
+    read_into(index, file, options, model, &mut summary);
+    summary
+}
+
+fn read_into(index: usize, file: &InputFile, options: &Options, model: &mut Model, summary: &mut InputSummary) {
     let decoded = match decode::decode(file.bytes, &options.limits) {
         Ok(decoded) => decoded,
         Err(error) => {
             summary.error = Some(error.to_string());
-            return summary;
+            return;
         }
     };
     summary.notes = decoded.notes;
@@ -110,7 +131,6 @@ fn read_input(index: usize, file: &InputFile, options: &Options, model: &mut Mod
     summary.resources = collector.resources;
     summary.skipped = collector.skipped;
     summary.notes.extend(collector.notes);
-    summary
 }
 
 fn run_rules(model: &Model, options: &Options, names: &[&str]) -> Vec<Finding> {
@@ -151,6 +171,12 @@ fn finding(
             "The name or tags suggest personal data ({}), so the severity was raised one step.",
             sensitive.join(", ")
         ));
+    }
+    if hit.verdict == Verdict::Unknown {
+        notes.push(
+            "Keyhole could not decide every layer in front of this resource, so it reports it as unknown, one severity step lower. It is not known to be safe: check the layer named in the evidence."
+                .to_string(),
+        );
     }
     let evidence = hit.evidence.into_iter().map(|(at, note)| evidence(&at, note, names, model)).collect();
     Finding {
