@@ -12,6 +12,8 @@ pub mod sensitive;
 pub mod sources;
 
 mod engine;
+#[cfg(target_arch = "wasm32")]
+mod wasm;
 
 pub use engine::{audit, InputFile, Options};
 

@@ -130,6 +130,9 @@ pub fn adapt_standalone(root: &Node, collector: &mut Collector) -> Option<&'stat
 
 /// Adapts one call's output; false when Keyhole does not read this call.
 pub fn adapt_call(call: &Call, collector: &mut Collector) -> bool {
+    if LISTINGS.contains(&(call.service, call.operation)) {
+        return true;
+    }
     match call.service {
         "s3api" => s3::from_cli(call, collector),
         "s3control" if call.operation == "get-public-access-block" => s3::account_block_from_cli(call, collector),
@@ -143,6 +146,21 @@ pub fn adapt_call(call: &Call, collector: &mut Collector) -> bool {
         _ => false,
     }
 }
+
+/// Calls that only list names for the exporter's next calls: read, with
+/// nothing to audit in them (a failure means the service was not checked).
+const LISTINGS: &[(&str, &str)] = &[
+    ("ec2", "describe-regions"),
+    ("sqs", "list-queues"),
+    ("sns", "list-topics"),
+    ("kms", "list-keys"),
+    ("kms", "list-aliases"),
+    ("ecr", "describe-repositories"),
+    ("secretsmanager", "list-secrets"),
+    ("opensearch", "list-domain-names"),
+    ("es", "list-domain-names"),
+    ("rds", "describe-db-clusters"),
+];
 
 /// An error code that answers the question ("no policy"); false when it is
 /// a real failure.

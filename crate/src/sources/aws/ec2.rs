@@ -185,7 +185,24 @@ pub fn from_cli(call: &Call, collector: &mut Collector) -> bool {
                 }
             }
         }
-        "describe-snapshots" => each(call, "Snapshots", collector, snapshot),
+        "describe-snapshots" => {
+            each(call, "Snapshots", collector, snapshot);
+            // `--restorable-by-user-ids all` lists exactly the public snapshots.
+            let public_listing = call
+                .params
+                .as_ref()
+                .and_then(|p| p.get_ci("RestorableByUserIds"))
+                .is_some_and(|ids| ids.items().any(|i| i.str() == Some("all")) || ids.str() == Some("all"));
+            if public_listing {
+                for node in call.output.get_ci("Snapshots").into_iter().flat_map(|n| n.items().collect::<Vec<_>>()) {
+                    let Some(id) = text(&node, "SnapshotId") else { continue };
+                    let shared =
+                        Attr::explicit(vec![Attr::explicit("all".to_string(), node.at.clone())], node.at.clone());
+                    let s = Snapshot { family: SnapshotFamily::Ebs, shared_with: Some(shared), encrypted: None };
+                    collector.add(resource(SNAPSHOT, id.clone(), id, &node, Some(call), Kind::Snapshot(s)));
+                }
+            }
+        }
         "describe-images" => each(call, "Images", collector, image),
         "describe-volumes" => each(call, "Volumes", collector, volume),
         "describe-snapshot-attribute" => {

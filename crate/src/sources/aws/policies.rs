@@ -96,6 +96,16 @@ pub fn from_cli(call: &Call, collector: &mut Collector) -> bool {
             let f = LambdaFunction { policy, url_auth_type: None };
             found.push(base(FUNCTION, short_name(&name), short_name(&name), out, Kind::LambdaFunction(f)));
         }
+        ("lambda", "list-function-url-configs") => {
+            let Some(name) = call.param("FunctionName") else { return false };
+            // Every URL of the function (aliases included): the most open one counts.
+            let configs: Vec<Node> = out.get_ci("FunctionUrlConfigs").map(|c| c.items().collect()).unwrap_or_default();
+            let open =
+                configs.iter().find(|c| c.get_ci("AuthType").and_then(|a| a.string()).as_deref() == Some("NONE"));
+            let Some(config) = open.or(configs.first()) else { return true };
+            let f = LambdaFunction { policy: None, url_auth_type: config.get_ci("AuthType").map(|a| a.string_attr()) };
+            found.push(base(FUNCTION, short_name(&name), short_name(&name), out, Kind::LambdaFunction(f)));
+        }
         ("lambda", "get-function-url-config") => {
             let Some(name) = call.param("FunctionName") else { return false };
             let f = LambdaFunction { policy: None, url_auth_type: out.get_ci("AuthType").map(|a| a.string_attr()) };
