@@ -1,0 +1,244 @@
+"""Shared helpers for the exporter tests (tests/exporters/)."""
+
+import gzip
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import unittest
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+AWS_SH = ROOT / "export" / "aws.sh"
+HERE = Path(__file__).resolve().parent
+
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+# Operation names the exporter may run: read-only, configuration only.
+READ_ONLY_OP = re.compile(r"^(get|list|describe)-[a-z0-9-]+$")
+
+# Data-plane operations: reading these would read the data itself.
+DATA_PLANE_OPS = {
+    "list-objects",
+    "list-objects-v2",
+    "list-object-versions",
+    "get-object",
+    "get-object-attributes",
+    "get-object-torrent",
+    "select-object-content",
+    "receive-message",
+    "get-secret-value",
+    "batch-get-secret-value",
+    "get-parameter",
+    "get-parameters",
+    "get-parameters-by-path",
+    "get-item",
+    "batch-get-item",
+    "scan",
+    "query",
+    "get-records",
+    "get-shard-iterator",
+    "get-download-url-for-layer",
+    "batch-get-image",
+    "get-function",  # returns a pre-signed URL to the function's code
+    "get-snapshot-block",
+    "list-snapshot-blocks",
+    "get-log-events",
+    "filter-log-events",
+}
+
+SERVICES = {
+    "s3api", "s3control", "ec2", "rds", "redshift", "sqs", "sns", "lambda", "kms",
+    "ecr", "secretsmanager", "opensearch", "es", "iam", "sts",
+}
+
+# Errors that are answers, per docs/aws-export-bundle.md.
+ANSWER_ERRORS = {
+    ("s3api", "get-bucket-policy"): "NoSuchBucketPolicy",
+    ("s3api", "get-public-access-block"): "NoSuchPublicAccessBlockConfiguration",
+    ("s3control", "get-public-access-block"): "NoSuchPublicAccessBlockConfiguration",
+    ("s3api", "get-bucket-ownership-controls"): "OwnershipControlsNotFoundError",
+    ("s3api", "get-bucket-encryption"): "ServerSideEncryptionConfigurationNotFoundError",
+    ("s3api", "get-bucket-tagging"): "NoSuchTagSet",
+    ("lambda", "get-policy"): "ResourceNotFoundException",
+    ("lambda", "get-function-url-config"): "ResourceNotFoundException",
+    ("ecr", "get-repository-policy"): "RepositoryPolicyNotFoundException",
+}
+
+
+def load_bundle(path):
+    with gzip.open(path, "rb") as f:
+        raw = f.read()
+    # Strict UTF-8, as Keyhole's parser reads it.
+    return json.loads(raw.decode("utf-8"))
+
+
+def check_call_shape(test, i, call):
+    """Assert one bundle call object is well-formed (docs/aws-export-bundle.md)."""
+    where = f"calls[{i}] {call.get('service')} {call.get('operation')}"
+    test.assertIsInstance(call, dict, where)
+    allowed = {"service", "operation", "region", "account", "params", "output", "error"}
+    test.assertLessEqual(set(call), allowed, f"{where}: unexpected keys")
+    test.assertIn(call.get("service"), SERVICES, where)
+    test.assertRegex(call.get("operation", ""), READ_ONLY_OP, where)
+    if "region" in call:
+        test.assertRegex(call["region"], r"^[a-z0-9-]+$", where)
+    test.assertIsInstance(call.get("params"), dict, where)
+    for k, v in call["params"].items():
+        test.assertIsInstance(k, str, where)
+        test.assertTrue(isinstance(v, (str, list)), f"{where}: param {k}")
+    test.assertEqual(("output" in call) + ("error" in call), 1, f"{where}: exactly one of output/error")
+    if "output" in call:
+        test.assertIsInstance(call["output"], dict, where)
+    else:
+        err = call["error"]
+        test.assertIsInstance(err, dict, where)
+        test.assertEqual(set(err), {"code", "message"}, where)
+        test.assertRegex(err["code"], r"^[A-Za-z0-9_.:-]+$", where)
+        test.assertIsInstance(err["message"], str, where)
+        test.assertTrue(err["message"], f"{where}: empty error message")
+
+
+def find_calls(bundle, service, operation, **params):
+    return [
+        c for c in bundle["calls"]
+        if c["service"] == service and c["operation"] == operation
+        and all(c["params"].get(k) == v for k, v in params.items())
+    ]
+
+
+def write_argv_shim(shim_dir, real_aws, log_dir):
+    """A PATH shim named `aws` that logs its argv (one file per run) and execs the real aws."""
+    shim_dir.mkdir(parents=True, exist_ok=True)
+    log_dir.mkdir(parents=True, exist_ok=True)
+    shim = shim_dir / "aws"
+    shim.write_text(
+        "#!/usr/bin/env bash\n"
+        "set -euo pipefail\n"
+        f"log=$(mktemp {str(log_dir)!r}/argv.XXXXXXXX)\n"
+        "printf '%s\\0' \"$@\" >\"$log\"\n"
+        f"exec {str(real_aws)!r} \"$@\"\n"
+    )
+    shim.chmod(0o755)
+    return shim
+
+
+def read_argv_logs(log_dir):
+    runs = []
+    for p in sorted(log_dir.glob("argv.*")):
+        data = p.read_bytes()
+        runs.append([a.decode("utf-8") for a in data.split(b"\0")[:-1]])
+    return runs
+
+
+def argv_problems(runs):
+    """Return a list of argv runs that are not read-only configuration reads."""
+    problems = []
+    for argv in runs:
+        if argv in (["--version"],) or argv[:3] == ["configure", "get", "region"]:
+            continue
+        if len(argv) < 2:
+            problems.append(("too short", argv))
+            continue
+        service, op = argv[0], argv[1]
+        if service not in SERVICES:
+            problems.append(("unexpected service", argv))
+        if not READ_ONLY_OP.match(op):
+            problems.append(("not read-only", argv))
+        if op in DATA_PLANE_OPS:
+            problems.append(("data-plane", argv))
+        if service == "secretsmanager" and op != "get-resource-policy" and op != "list-secrets":
+            problems.append(("secretsmanager call other than the policy", argv))
+    return problems
+
+
+def keyhole_binary():
+    """The Keyhole CLI to audit with, or (None, reason)."""
+    if os.environ.get("KEYHOLE_BUILD_FAILED"):
+        return None, "`cargo build` of the Keyhole CLI failed (see its output above)"
+    explicit = os.environ.get("KEYHOLE_BIN")
+    if explicit:
+        p = Path(explicit)
+        if p.is_file() and os.access(p, os.X_OK):
+            return p, None
+        return None, f"KEYHOLE_BIN={explicit} is not an executable file"
+    p = ROOT / "target" / "debug" / "keyhole"
+    if p.is_file() and os.access(p, os.X_OK):
+        return p, None
+    return None, f"the Keyhole CLI was not found at {p} (run `cargo build` first)"
+
+
+def require_keyhole(test):
+    """Return the CLI path; fail under CI=true, skip otherwise, when it is missing."""
+    path, reason = keyhole_binary()
+    if path is None:
+        msg = f"cannot audit the bundle: {reason}"
+        if IN_CI:
+            test.fail(msg + " (CI=true: the exporter test needs the Keyhole CLI)")
+        raise unittest.SkipTest(msg)
+    return path
+
+
+def audit(test, keyhole, bundle_path):
+    """Run `keyhole audit BUNDLE --format json`, return the parsed report."""
+    proc = subprocess.run(
+        [str(keyhole), "audit", str(bundle_path), "--format", "json"],
+        capture_output=True, timeout=120, cwd=str(bundle_path.parent),
+    )
+    stderr = proc.stderr.decode("utf-8", "replace")
+    test.assertIn(
+        proc.returncode, (0, 1),
+        f"keyhole audit exited {proc.returncode} (2 means an input was not understood):\n{stderr}",
+    )
+    try:
+        report = json.loads(proc.stdout.decode("utf-8"))
+    except ValueError as e:
+        test.fail(f"keyhole audit did not print JSON ({e}):\n{proc.stdout[:2000]!r}\n{stderr}")
+    test.assertEqual(report.get("schema"), "keyhole-report/1")
+    inputs = report.get("inputs", [])
+    test.assertEqual(len(inputs), 1, inputs)
+    test.assertIsNone(inputs[0].get("error"), inputs[0])
+    test.assertEqual(inputs[0].get("format"), "keyhole-aws-export", inputs[0])
+    return report
+
+
+def exposure_pairs(test, report, rules, resources):
+    """Map the report's findings for `rules` to (rule, seeded resource key).
+
+    A finding matches a seeded resource when its resource.name or resource.id
+    is one of that resource's names, ids or ARNs. Unmatched findings are kept
+    as (rule, "?" + name) so they show up as unexpected.
+    """
+    alias = {}
+    for key, names in resources.items():
+        for n in names:
+            alias.setdefault(n, key)
+    pairs = set()
+    for f in report.get("findings", []):
+        if f.get("rule") not in rules:
+            continue
+        res = f.get("resource", {})
+        key = alias.get(res.get("name")) or alias.get(res.get("id"))
+        pairs.add((f["rule"], key or "?" + str(res.get("name") or res.get("id"))))
+    return pairs
+
+
+def assert_exact_pairs(test, got, expected):
+    missing = sorted(expected - got)
+    unexpected = sorted(got - expected)
+    if missing or unexpected:
+        lines = ["the audit's exposure findings differ from what was seeded:"]
+        lines += [f"  missing:    {r} on {k}" for r, k in missing]
+        lines += [f"  unexpected: {r} on {k}" for r, k in unexpected]
+        test.fail("\n".join(lines))
+
+
+def tool(name, venv_first=True):
+    """Find an executable, preferring the one next to this Python (the test venv)."""
+    cand = Path(sys.executable).parent / name
+    if venv_first and cand.is_file() and os.access(cand, os.X_OK):
+        return cand
+    found = shutil.which(name)
+    return Path(found) if found else None
