@@ -9,8 +9,9 @@ pub mod bucket_public_policy;
 pub mod bucket_unencrypted;
 
 use crate::model::{AclPermission, Attr, Grantee, Origin, PublicAccessBlock, Resource, S3Bucket, Truth};
-use crate::policy::{self, Access, PolicyKind};
+use crate::policy::PolicyKind;
 use crate::report::Severity;
+use crate::rules::aws::resource_policy;
 use crate::rules::Context;
 
 pub const TYPES: &[&str] = &["AWS::S3::Bucket"];
@@ -187,41 +188,21 @@ pub fn acl_exposure(resource: &Resource, bucket: &S3Bucket, ctx: &Context) -> Op
 /// Whether the bucket policy makes the bucket public, after
 /// RestrictPublicBuckets.
 pub fn policy_exposure(resource: &Resource, bucket: &S3Bucket, ctx: &Context) -> Option<Exposure> {
-    let policy = bucket.policy.as_ref()?;
-    let mut notes = Vec::new();
-    let mut evidence = Vec::new();
-    let (mut truth, message) = match policy.known() {
-        None => {
-            evidence.push((policy.at.clone(), "unresolved bucket policy".to_string()));
-            (Truth::Unknown, format!("the policy of bucket {} could not be resolved", resource.name))
-        }
-        Some(doc) => {
-            let evaluation = policy::evaluate(&doc.document, PolicyKind::Resource("s3"));
-            let truth = match evaluation.access {
-                Access::NotPublic => return None,
-                Access::Public => Truth::Yes,
-                Access::Unknown => Truth::Unknown,
-            };
-            let mut actions = Vec::new();
-            for statement in &evaluation.statements {
-                if truth == Truth::Yes && statement.access != Access::Public {
-                    continue;
-                }
-                evidence.push((policy.at.join(&statement.pointer), statement.note.clone()));
-                actions.extend(statement.actions.iter().cloned());
-            }
-            actions.dedup();
-            let what = if actions.is_empty() { "access".to_string() } else { actions.join(", ") };
-            let message = match truth {
-                Truth::Yes => format!("the policy of bucket {} allows {what} to anyone", resource.name),
-                _ => format!(
-                    "the policy of bucket {} allows {what} to anyone under conditions Keyhole cannot judge",
-                    resource.name
-                ),
-            };
-            (truth, message)
+    let policy = resource_policy::exposure(bucket.policy.as_ref(), PolicyKind::Resource("s3"))?;
+    let what = resource_policy::describe_actions(&policy.actions);
+    let mut truth = policy.truth;
+    let message = match (policy.unresolved, truth) {
+        (true, _) => format!("the policy of bucket {} could not be resolved", resource.name),
+        (false, Truth::Yes) => format!("the policy of bucket {} allows {what} to anyone", resource.name),
+        (false, _) => {
+            format!(
+                "the policy of bucket {} allows {what} to anyone under conditions Keyhole cannot judge",
+                resource.name
+            )
         }
     };
+    let mut evidence = policy.evidence;
+    let mut notes = Vec::new();
     let restrict = restrict_public_buckets(resource, bucket, ctx);
     match restrict.truth {
         Truth::Yes => return None,
