@@ -1,0 +1,3 @@
+//! BigQuery rules.
+
+pub mod dataset_public;

@@ -1,0 +1,3 @@
+//! Cloud Functions rules.
+
+pub mod function_public_invoker;
