@@ -30,6 +30,11 @@ pub struct Model {
     /// Line and column of pointers in files that are not JSON (YAML
     /// templates), by file index, so evidence can name the place.
     pub positions: HashMap<usize, HashMap<String, (usize, usize)>>,
+    /// Policies beyond the first attached to one resource (two
+    /// `AWS::S3::BucketPolicy` on a bucket, several topic policies), by
+    /// resource index: every one is evaluated, since which one AWS keeps
+    /// depends on deploy order.
+    extra_policies: HashMap<usize, Vec<Attr<PolicyDoc>>>,
 }
 
 impl Model {
@@ -56,7 +61,10 @@ impl Model {
         match self.index.entry((resource.type_name, resource.id.clone())) {
             Entry::Occupied(at) => {
                 let at = *at.get();
-                merge_resource(&mut self.resources[at], resource);
+                let overflow = merge_resource(&mut self.resources[at], resource);
+                if !overflow.is_empty() {
+                    self.extra_policies.entry(at).or_default().extend(overflow);
+                }
                 at
             }
             Entry::Vacant(slot) => {
@@ -91,6 +99,15 @@ impl Model {
         own.or_else(|| self.accounts.get("").and_then(|s| s.s3_public_access_block.as_ref()))
     }
 
+    /// The policies attached to a resource beyond the one in its settings.
+    pub fn extra_policies(&self, resource: &Resource) -> &[Attr<PolicyDoc>] {
+        self.index
+            .get(&(resource.type_name, resource.id.clone()))
+            .and_then(|at| self.extra_policies.get(at))
+            .map(Vec::as_slice)
+            .unwrap_or_default()
+    }
+
     pub fn add_gap(&mut self, gap: Gap) {
         if !self.gaps.contains(&gap) {
             self.gaps.push(gap);
@@ -110,7 +127,19 @@ fn fill_vec<T>(into: &mut Vec<T>, from: Vec<T>) {
     }
 }
 
-fn merge_resource(into: &mut Resource, from: Resource) {
+/// Fills a policy slot; a second distinct policy is returned so the model
+/// keeps it too.
+fn fill_policy(into: &mut Option<Attr<PolicyDoc>>, from: Option<Attr<PolicyDoc>>, overflow: &mut Vec<Attr<PolicyDoc>>) {
+    match (into.as_ref(), from) {
+        (None, from) => *into = from,
+        (Some(existing), Some(from)) if *existing != from => overflow.push(from),
+        _ => {}
+    }
+}
+
+/// Merges `from` into `into`, returning policies that did not fit.
+fn merge_resource(into: &mut Resource, from: Resource) -> Vec<Attr<PolicyDoc>> {
+    let mut overflow = Vec::new();
     fill(&mut into.account, from.account);
     fill(&mut into.region, from.region);
     if into.tags.is_empty() {
@@ -122,7 +151,7 @@ fn merge_resource(into: &mut Resource, from: Resource) {
     match (&mut into.kind, from.kind) {
         (Kind::S3Bucket(a), Kind::S3Bucket(b)) => {
             fill(&mut a.acl, b.acl);
-            fill(&mut a.policy, b.policy);
+            fill_policy(&mut a.policy, b.policy, &mut overflow);
             fill(&mut a.object_ownership, b.object_ownership);
             fill(&mut a.encryption, b.encryption);
             fill(&mut a.logging, b.logging);
@@ -160,11 +189,11 @@ fn merge_resource(into: &mut Resource, from: Resource) {
         }
         (Kind::SearchDomain(a), Kind::SearchDomain(b)) => {
             fill(&mut a.in_vpc, b.in_vpc);
-            fill(&mut a.policy, b.policy);
+            fill_policy(&mut a.policy, b.policy, &mut overflow);
         }
-        (Kind::PolicyHolder(a), Kind::PolicyHolder(b)) => fill(&mut a.policy, b.policy),
+        (Kind::PolicyHolder(a), Kind::PolicyHolder(b)) => fill_policy(&mut a.policy, b.policy, &mut overflow),
         (Kind::LambdaFunction(a), Kind::LambdaFunction(b)) => {
-            fill(&mut a.policy, b.policy);
+            fill_policy(&mut a.policy, b.policy, &mut overflow);
             fill(&mut a.url_auth_type, b.url_auth_type);
         }
         (Kind::IamRole(a), Kind::IamRole(b)) => fill(&mut a.trust_policy, b.trust_policy),
@@ -226,6 +255,7 @@ fn merge_resource(into: &mut Resource, from: Resource) {
         // Same type name with a different kind cannot come from our sources.
         _ => {}
     }
+    overflow
 }
 
 fn merge_pab(into: &mut PublicAccessBlock, from: PublicAccessBlock) {

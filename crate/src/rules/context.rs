@@ -1,6 +1,6 @@
 //! What a rule sees besides its resource, and what it reports.
 
-use crate::model::{Model, Origin, PublicAccessBlock, Resource};
+use crate::model::{Attr, Model, Origin, PolicyDoc, PublicAccessBlock, Resource};
 use crate::report::{Severity, Verdict};
 
 /// The whole upload, for rules that need other resources or account-wide
@@ -12,6 +12,16 @@ pub struct Context<'a> {
 impl<'a> Context<'a> {
     pub fn account_public_access_block(&self, resource: &Resource) -> Option<&'a PublicAccessBlock> {
         self.model.account_public_access_block(resource.account.as_deref())
+    }
+
+    /// Every policy attached to the resource: the one in its settings, then
+    /// any further ones the upload attached.
+    pub fn policies<'r>(
+        &'r self,
+        resource: &Resource,
+        primary: Option<&'r Attr<PolicyDoc>>,
+    ) -> Vec<&'r Attr<PolicyDoc>> {
+        primary.into_iter().chain(self.model.extra_policies(resource)).collect()
     }
 
     /// Security groups of the same account named by id.

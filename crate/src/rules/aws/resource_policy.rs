@@ -20,10 +20,26 @@ pub struct PolicyExposure {
     pub unresolved: bool,
 }
 
-/// Evaluates a resource's policy. `None` when there is no policy or it lets
-/// no anonymous caller in.
-pub fn exposure(policy: Option<&Attr<PolicyDoc>>, kind: PolicyKind) -> Option<PolicyExposure> {
-    let policy = policy?;
+/// Evaluates a resource's policies (usually one): public when any is,
+/// unknown when none is but one cannot be decided. `None` when there is no
+/// policy or none lets an anonymous caller in.
+pub fn exposure(policies: &[&Attr<PolicyDoc>], kind: PolicyKind) -> Option<PolicyExposure> {
+    let each: Vec<PolicyExposure> = policies.iter().filter_map(|p| exposure_of(p, kind)).collect();
+    let truth = if each.iter().any(|e| e.truth == Truth::Yes) { Truth::Yes } else { each.first()?.truth };
+    let mut combined = PolicyExposure { truth, actions: Vec::new(), evidence: Vec::new(), unresolved: true };
+    for e in each.into_iter().filter(|e| e.truth == truth) {
+        combined.unresolved &= e.unresolved;
+        combined.evidence.extend(e.evidence);
+        for action in e.actions {
+            if !combined.actions.contains(&action) {
+                combined.actions.push(action);
+            }
+        }
+    }
+    Some(combined)
+}
+
+fn exposure_of(policy: &Attr<PolicyDoc>, kind: PolicyKind) -> Option<PolicyExposure> {
     let Some(doc) = policy.known() else {
         return Some(PolicyExposure {
             truth: Truth::Unknown,
@@ -71,12 +87,12 @@ pub fn describe_actions(actions: &[String]) -> String {
 /// `noun` names the resource in messages (`queue`, `topic`, `key`...).
 pub fn policy_hit(
     resource: &Resource,
-    policy: Option<&Attr<PolicyDoc>>,
+    policies: &[&Attr<PolicyDoc>],
     kind: PolicyKind,
     severity: Severity,
     noun: &str,
 ) -> Option<Hit> {
-    let exposure = exposure(policy, kind)?;
+    let exposure = exposure(policies, kind)?;
     let name = &resource.name;
     let what = describe_actions(&exposure.actions);
     let mut hit = match (exposure.truth, exposure.unresolved) {

@@ -6,14 +6,16 @@ use super::{port_hits, SECURITY_GROUP_TYPES};
 
 pub struct SecurityGroupOpenDatabasePort;
 
-/// Database and data-service ports from the catalogue, ascending.
+/// Database and data-service ports from the catalogue, plus LDAP, ascending.
 pub const DATABASE_PORTS: &[u32] = &[
-    1433, 1521, 2375, 2376, 3306, 5432, 5601, 5984, 6379, 7000, 7001, 8020, 9042, 9200, 9300, 11211, 27017, 27018,
-    50070,
+    389, 636, 1433, 1521, 2375, 2376, 3306, 5432, 5601, 5984, 6379, 7000, 7001, 8020, 9042, 9200, 9300, 11211, 27017,
+    27018, 50070,
 ];
 
 pub fn database_port_name(port: u32) -> &'static str {
     match port {
+        389 => "LDAP",
+        636 => "LDAPS",
         1433 => "SQL Server",
         1521 => "Oracle",
         2375 => "Docker API",
@@ -43,7 +45,7 @@ pub static META: RuleMeta = RuleMeta {
     resource_types: SECURITY_GROUP_TYPES,
     severity: Severity::Critical,
     verdict: Verdict::Exposed,
-    what: "Flags each ingress rule of a security group that opens a database or data-service port over TCP to the whole internet (`0.0.0.0/0`, `::/0`, or ranges that together cover either space): 1433 SQL Server, 1521 Oracle, 2375/2376 Docker API, 3306 MySQL, 5432 PostgreSQL, 5601 Kibana, 5984 CouchDB, 6379 Redis, 7000/7001 and 9042 Cassandra, 8020 and 50070 HDFS, 9200/9300 Elasticsearch, 11211 Memcached, 27017/27018 MongoDB. Port ranges that contain one of them count, and so does protocol `-1`.\n\nThis rule is independent of `aws-ec2-security-group-open-all-ports` and `aws-ec2-security-group-open-admin-port`: an ingress rule that opens everything is reported by all three, so each rule's answer is complete on its own. When the protocol, the port range or a source cannot be resolved and the rule could be open, the finding is unknown and one step lower (high).",
+    what: "Flags each ingress rule of a security group that opens a database or data-service port over TCP to the whole internet (`0.0.0.0/0`, `::/0`, or ranges that together cover either space): 389/636 LDAP directory (beyond the catalogue's list: a directory holds staff and customer names, e-mails and phone numbers), 1433 SQL Server, 1521 Oracle, 2375/2376 Docker API, 3306 MySQL, 5432 PostgreSQL, 5601 Kibana, 5984 CouchDB, 6379 Redis, 7000/7001 and 9042 Cassandra, 8020 and 50070 HDFS, 9200/9300 Elasticsearch, 11211 Memcached, 27017/27018 MongoDB. Port ranges that contain one of them count, and so does protocol `-1`.\n\nThis rule is independent of `aws-ec2-security-group-open-all-ports` and `aws-ec2-security-group-open-admin-port`: an ingress rule that opens everything is reported by all three, so each rule's answer is complete on its own. When the protocol, the port range or a source cannot be resolved and the rule could be open, the finding is unknown and one step lower (high).",
     why: "Databases and caches reachable from the internet are found by scanners within hours. Many (Redis, Memcached, Elasticsearch, MongoDB, CouchDB, the Docker API) have historically run without authentication by default, and unauthenticated Elasticsearch and MongoDB servers are the source of a large share of public data leaks; the rest are attacked with password guessing and known exploits.",
     fix: Fix {
         console: "EC2 → Security Groups → the group → Inbound rules → Edit inbound rules: change the source of the database port from `0.0.0.0/0` (or `::/0`) to the security group of the application that needs it, or to a private range → Save rules.",

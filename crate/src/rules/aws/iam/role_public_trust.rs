@@ -36,7 +36,7 @@ impl Rule for RolePublicTrust {
 
     fn check(&self, resource: &Resource, _ctx: &Context, hits: &mut Vec<Hit>) {
         let Kind::IamRole(role) = &resource.kind else { return };
-        let Some(trust) = exposure(role.trust_policy.as_ref(), PolicyKind::Trust) else { return };
+        let Some(trust) = exposure(&role.trust_policy.iter().collect::<Vec<_>>(), PolicyKind::Trust) else { return };
         let name = &resource.name;
         let what = describe_actions(&trust.actions);
         let mut hit = match (trust.truth, trust.unresolved) {

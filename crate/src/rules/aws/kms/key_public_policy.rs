@@ -34,11 +34,11 @@ impl Rule for KeyPublicPolicy {
         &META
     }
 
-    fn check(&self, resource: &Resource, _ctx: &Context, hits: &mut Vec<Hit>) {
+    fn check(&self, resource: &Resource, ctx: &Context, hits: &mut Vec<Hit>) {
         let Kind::PolicyHolder(holder) = &resource.kind else { return };
         hits.extend(policy_hit(
             resource,
-            holder.policy.as_ref(),
+            &ctx.policies(resource, holder.policy.as_ref()),
             PolicyKind::Resource("kms"),
             Severity::Critical,
             "key",

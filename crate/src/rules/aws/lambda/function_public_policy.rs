@@ -33,11 +33,11 @@ impl Rule for FunctionPublicPolicy {
         &META
     }
 
-    fn check(&self, resource: &Resource, _ctx: &Context, hits: &mut Vec<Hit>) {
+    fn check(&self, resource: &Resource, ctx: &Context, hits: &mut Vec<Hit>) {
         let Kind::LambdaFunction(function) = &resource.kind else { return };
         hits.extend(policy_hit(
             resource,
-            function.policy.as_ref(),
+            &ctx.policies(resource, function.policy.as_ref()),
             PolicyKind::Resource("lambda"),
             Severity::High,
             "function",

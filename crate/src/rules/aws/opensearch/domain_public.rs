@@ -34,7 +34,7 @@ impl Rule for DomainPublic {
         &META
     }
 
-    fn check(&self, resource: &Resource, _ctx: &Context, hits: &mut Vec<Hit>) {
+    fn check(&self, resource: &Resource, ctx: &Context, hits: &mut Vec<Hit>) {
         let Kind::SearchDomain(domain) = &resource.kind else { return };
         let outside_vpc = match domain.in_vpc.as_ref() {
             Some(in_vpc) => !in_vpc.truth(),
@@ -43,7 +43,9 @@ impl Rule for DomainPublic {
         if outside_vpc == Truth::No {
             return;
         }
-        let Some(policy) = exposure(domain.policy.as_ref(), PolicyKind::Resource("es")) else { return };
+        let Some(policy) = exposure(&ctx.policies(resource, domain.policy.as_ref()), PolicyKind::Resource("es")) else {
+            return;
+        };
         let truth = outside_vpc.and(policy.truth);
         let what = describe_actions(&policy.actions);
         let name = &resource.name;

@@ -2,7 +2,7 @@ use crate::model::{Kind, Provider, Resource, Truth};
 use crate::report::{Severity, Verdict};
 use crate::rules::{Context, Equivalent, Fix, Hit, Rule, RuleMeta};
 
-use super::{acl_exposure, flag, policy_exposure, TYPES};
+use super::{acl_exposure, flag, policy_exposure, NewBuckets, TYPES};
 
 pub struct BlockPublicAccessOff;
 
@@ -49,10 +49,17 @@ impl Rule for BlockPublicAccessOff {
             return;
         }
         let flags = [
-            flag(resource, bucket, ctx, "BlockPublicAcls", |b| b.block_public_acls.as_ref()),
-            flag(resource, bucket, ctx, "IgnorePublicAcls", |b| b.ignore_public_acls.as_ref()),
-            flag(resource, bucket, ctx, "BlockPublicPolicy", |b| b.block_public_policy.as_ref()),
-            flag(resource, bucket, ctx, "RestrictPublicBuckets", |b| b.restrict_public_buckets.as_ref()),
+            flag(resource, bucket, ctx, "BlockPublicAcls", |b| b.block_public_acls.as_ref(), NewBuckets::Defaults),
+            flag(resource, bucket, ctx, "IgnorePublicAcls", |b| b.ignore_public_acls.as_ref(), NewBuckets::Defaults),
+            flag(resource, bucket, ctx, "BlockPublicPolicy", |b| b.block_public_policy.as_ref(), NewBuckets::Defaults),
+            flag(
+                resource,
+                bucket,
+                ctx,
+                "RestrictPublicBuckets",
+                |b| b.restrict_public_buckets.as_ref(),
+                NewBuckets::Defaults,
+            ),
         ];
         if flags.iter().all(|f| f.truth == Truth::Yes) {
             return;

@@ -1,4 +1,4 @@
-use crate::model::{Kind, Provider, Resource};
+use crate::model::{Kind, Provenance, Provider, Resource};
 use crate::report::{Severity, Verdict};
 use crate::rules::{Context, Equivalent, Fix, Hit, Rule, RuleMeta};
 
@@ -34,6 +34,11 @@ impl Rule for BucketUnencrypted {
     fn check(&self, resource: &Resource, _ctx: &Context, hits: &mut Vec<Hit>) {
         let Kind::S3Bucket(bucket) = &resource.kind else { return };
         let Some(encryption) = &bucket.encryption else { return };
+        // A new bucket without an encryption setting gets SSE-S3 from AWS
+        // (since January 2023): nothing to report.
+        if bucket.declared && encryption.provenance == Provenance::Defaulted {
+            return;
+        }
         match encryption.known() {
             Some(true) => {}
             Some(false) => {

@@ -25,12 +25,24 @@ pub struct Flag {
     pub notes: Vec<String>,
 }
 
+/// How to read a bucket that a template or plan creates without Block
+/// Public Access settings.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum NewBuckets {
+    /// As AWS will create it: all four flags on (since April 2023).
+    Defaults,
+    /// As declared: the template means the bucket to be open, so its public
+    /// ACL or policy is reported, with a note that AWS would refuse it.
+    AsDeclared,
+}
+
 pub fn flag(
     resource: &Resource,
     bucket: &S3Bucket,
     ctx: &Context,
     name: &str,
     pick: fn(&PublicAccessBlock) -> Option<&Attr<bool>>,
+    new_buckets: NewBuckets,
 ) -> Flag {
     let mut notes = Vec::new();
     let mut on = Vec::new();
@@ -39,12 +51,20 @@ pub fn flag(
         Some(block) => attr_truth(pick(block), block, "bucket", name, &mut on, &mut off),
         // Declared in a template or plan without saying otherwise: since
         // April 2023 AWS turns all four flags on for new buckets.
-        None if bucket.declared => {
+        None if bucket.declared && new_buckets == NewBuckets::Defaults => {
             notes.push(format!(
                 "{name} is not set on this new bucket; AWS turns it on by default for buckets created since April 2023."
             ));
             on.push((resource.at.clone(), format!("{name} on by default for new buckets")));
             Truth::Yes
+        }
+        None if bucket.declared => {
+            notes.push(
+                "This template or plan creates the bucket without Block Public Access settings. Since April 2023 AWS turns them all on for new buckets, so AWS would refuse this public setting at deploy time; the finding is what the file asks for."
+                    .into(),
+            );
+            off.push((resource.at.clone(), format!("{name} not set on the new bucket")));
+            Truth::No
         }
         None => {
             notes.push(
@@ -102,11 +122,11 @@ fn attr_truth(
 }
 
 pub fn ignore_public_acls(resource: &Resource, bucket: &S3Bucket, ctx: &Context) -> Flag {
-    flag(resource, bucket, ctx, "IgnorePublicAcls", |b| b.ignore_public_acls.as_ref())
+    flag(resource, bucket, ctx, "IgnorePublicAcls", |b| b.ignore_public_acls.as_ref(), NewBuckets::AsDeclared)
 }
 
 pub fn restrict_public_buckets(resource: &Resource, bucket: &S3Bucket, ctx: &Context) -> Flag {
-    flag(resource, bucket, ctx, "RestrictPublicBuckets", |b| b.restrict_public_buckets.as_ref())
+    flag(resource, bucket, ctx, "RestrictPublicBuckets", |b| b.restrict_public_buckets.as_ref(), NewBuckets::AsDeclared)
 }
 
 /// What an exposure layer concluded.
@@ -169,7 +189,7 @@ pub fn acl_exposure(resource: &Resource, bucket: &S3Bucket, ctx: &Context) -> Op
             }
         }
     } else if bucket.declared {
-        notes.push("This bucket is created by the template or plan without Object Ownership; since April 2023 new buckets have ACLs disabled, so AWS would refuse this public ACL at deploy time.".into());
+        notes.push("No Object Ownership is set either: since April 2023 new buckets have ACLs disabled, which would also refuse this grant.".into());
     }
     let ignore = ignore_public_acls(resource, bucket, ctx);
     match ignore.truth {
@@ -188,7 +208,8 @@ pub fn acl_exposure(resource: &Resource, bucket: &S3Bucket, ctx: &Context) -> Op
 /// Whether the bucket policy makes the bucket public, after
 /// RestrictPublicBuckets.
 pub fn policy_exposure(resource: &Resource, bucket: &S3Bucket, ctx: &Context) -> Option<Exposure> {
-    let policy = resource_policy::exposure(bucket.policy.as_ref(), PolicyKind::Resource("s3"))?;
+    let policy =
+        resource_policy::exposure(&ctx.policies(resource, bucket.policy.as_ref()), PolicyKind::Resource("s3"))?;
     let what = resource_policy::describe_actions(&policy.actions);
     let mut truth = policy.truth;
     let message = match (policy.unresolved, truth) {

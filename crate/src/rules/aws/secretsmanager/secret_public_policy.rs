@@ -34,9 +34,15 @@ impl Rule for SecretPublicPolicy {
         &META
     }
 
-    fn check(&self, resource: &Resource, _ctx: &Context, hits: &mut Vec<Hit>) {
+    fn check(&self, resource: &Resource, ctx: &Context, hits: &mut Vec<Hit>) {
         let Kind::PolicyHolder(holder) = &resource.kind else { return };
         let kind = PolicyKind::Resource("secretsmanager");
-        hits.extend(policy_hit(resource, holder.policy.as_ref(), kind, Severity::Critical, "secret"));
+        hits.extend(policy_hit(
+            resource,
+            &ctx.policies(resource, holder.policy.as_ref()),
+            kind,
+            Severity::Critical,
+            "secret",
+        ));
     }
 }

@@ -31,8 +31,14 @@ impl Rule for TopicPublicPolicy {
         &META
     }
 
-    fn check(&self, resource: &Resource, _ctx: &Context, hits: &mut Vec<Hit>) {
+    fn check(&self, resource: &Resource, ctx: &Context, hits: &mut Vec<Hit>) {
         let Kind::PolicyHolder(holder) = &resource.kind else { return };
-        hits.extend(policy_hit(resource, holder.policy.as_ref(), PolicyKind::Resource("sns"), Severity::High, "topic"));
+        hits.extend(policy_hit(
+            resource,
+            &ctx.policies(resource, holder.policy.as_ref()),
+            PolicyKind::Resource("sns"),
+            Severity::High,
+            "topic",
+        ));
     }
 }
