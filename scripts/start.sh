@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
-# The main job: build Keyhole and audit the built-in demo export.
+# The main job: set up, build the page, and serve it on localhost with the
+# built-in demo export one click away ("Try the demo export").
+# The command line alone: cargo run --release -- audit demo/dealership-aws.json
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cargo build --release --locked --bin keyhole
-./target/release/keyhole audit demo/dealership-aws.json --fail-on never
+bash scripts/setup-web.sh
+bash scripts/build-www.sh
+exec node scripts/serve.mjs "$@"

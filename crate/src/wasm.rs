@@ -49,7 +49,7 @@ export type ReportFormat = "json" | "sarif" | "csv" | "text";
 /// turn the resulting `RuntimeError: unreachable` into an `Error` that says
 /// what happened.
 #[wasm_bindgen(start)]
-pub fn start() {
+fn start() {
     std::panic::set_hook(Box::new(|info| {
         console_error_panic_hook::hook(info);
         let _ = js_sys::Reflect::set(

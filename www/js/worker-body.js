@@ -1,0 +1,50 @@
+// The audit worker. The build puts a prelude in front of this file that
+// defines `init` (the wasm-bindgen initialiser) and `api` (the exports):
+//   served site: a module worker, `import init, * as api from './keyhole.js'`
+//   single file: a classic blob: worker with the `--target no-modules` glue.
+// The worker lives as long as the page, so no request is made after load.
+
+let lastReport = null; // the last audit's report as JSON text, for downloads
+
+function failure(err) {
+  // A panic traps (RuntimeError: unreachable); the panic hook left its message.
+  const panic = self.__keyholePanic;
+  self.__keyholePanic = undefined;
+  const message = panic || (err && err.message) || String(err);
+  return { message, fatal: Boolean(panic) || (typeof WebAssembly !== 'undefined' && err instanceof WebAssembly.RuntimeError) };
+}
+
+self.onmessage = async (event) => {
+  const msg = event.data;
+  if (msg.type === 'init') {
+    try {
+      await init(msg.wasm ? { module_or_path: msg.wasm } : undefined);
+      self.postMessage({ type: 'ready', version: api.version(), rules: api.rules() });
+    } catch (err) {
+      self.postMessage({ type: 'fatal', message: failure(err).message });
+    }
+  } else if (msg.type === 'audit') {
+    const buffers = msg.files.map((f) => f.buffer);
+    try {
+      self.postMessage({ type: 'phase', id: msg.id, phase: 'auditing' });
+      const files = msg.files.map((f) => ({ name: f.name, bytes: new Uint8Array(f.buffer) }));
+      const started = performance.now();
+      const json = api.auditJson(files);
+      const elapsed = performance.now() - started;
+      lastReport = json;
+      // The bytes were copied into wasm memory: hand the buffers back, so the
+      // page can show excerpts of the user's files.
+      self.postMessage({ type: 'result', id: msg.id, json, elapsed, files: msg.files }, buffers);
+    } catch (err) {
+      self.postMessage(Object.assign({ type: 'error', id: msg.id, files: msg.files }, failure(err)), buffers);
+    }
+  } else if (msg.type === 'render') {
+    try {
+      if (lastReport === null) throw new Error('there is no report yet');
+      const text = api.renderJson(lastReport, msg.format);
+      self.postMessage({ type: 'rendered', id: msg.id, text });
+    } catch (err) {
+      self.postMessage(Object.assign({ type: 'error', id: msg.id }, failure(err)));
+    }
+  }
+};

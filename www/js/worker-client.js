@@ -1,0 +1,123 @@
+// Starting the audit worker under Trusted Types, and talking to it.
+//
+// The Trusted Types policy `keyhole` is the only one the CSP allows. It
+// creates script URLs, and only the one worker URL: the served site's
+// worker.js, or in the single file a blob: URL made from the page's own
+// <script type="text/plain" id="keyhole-worker"> block. It creates no HTML.
+
+let allowedWorkerUrl = null;
+const ttPolicy = window.trustedTypes
+  ? window.trustedTypes.createPolicy('keyhole', {
+      createScriptURL(url) {
+        if (url === allowedWorkerUrl) return url;
+        throw new TypeError('Keyhole refuses to load script from ' + url);
+      },
+    })
+  : { createScriptURL: (url) => url };
+
+const SINGLE_FILE = document.getElementById('keyhole-worker') !== null;
+
+function base64Bytes(text) {
+  const bin = atob(text.replace(/\s+/g, ''));
+  const out = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+  return out;
+}
+
+class AuditWorker {
+  constructor() {
+    this.pending = new Map();
+    this.nextId = 1;
+    this.worker = null;
+    this.ready = null;
+    this.wasmBytes = null;
+  }
+
+  /** Starts the worker (again, after a crash); resolves with { version, rules }. */
+  start() {
+    if (this.ready) return this.ready;
+    let worker;
+    if (SINGLE_FILE) {
+      if (!this.wasmBytes) this.wasmBytes = base64Bytes(document.getElementById('keyhole-wasm').textContent);
+      const source = document.getElementById('keyhole-worker').textContent;
+      allowedWorkerUrl = URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
+      worker = new Worker(ttPolicy.createScriptURL(allowedWorkerUrl), { name: 'keyhole-audit' });
+    } else {
+      allowedWorkerUrl = new URL('worker.js', document.baseURI).href;
+      worker = new Worker(ttPolicy.createScriptURL(allowedWorkerUrl), { type: 'module', name: 'keyhole-audit' });
+    }
+    this.worker = worker;
+    this.ready = new Promise((resolve, reject) => {
+      this.onReady = resolve;
+      this.onFatal = reject;
+    });
+    worker.onmessage = (event) => this.receive(event.data);
+    worker.onerror = (event) => {
+      event.preventDefault();
+      this.crash(event.message || 'the audit worker stopped');
+    };
+    const init = { type: 'init' };
+    if (this.wasmBytes) init.wasm = this.wasmBytes.slice().buffer;
+    worker.postMessage(init, init.wasm ? [init.wasm] : []);
+    return this.ready;
+  }
+
+  crash(message) {
+    const error = new Error(message);
+    if (this.onFatal) this.onFatal(error);
+    for (const { reject } of this.pending.values()) reject(error);
+    this.pending.clear();
+    if (this.worker) this.worker.terminate();
+    this.worker = null;
+    this.ready = null;
+  }
+
+  receive(msg) {
+    if (msg.type === 'ready') {
+      this.onReady({ version: msg.version, rules: msg.rules });
+      return;
+    }
+    if (msg.type === 'fatal') {
+      this.crash(msg.message);
+      return;
+    }
+    const job = this.pending.get(msg.id);
+    if (!job) return;
+    if (msg.type === 'phase') {
+      if (job.onPhase) job.onPhase(msg.phase);
+      return;
+    }
+    this.pending.delete(msg.id);
+    if (msg.type === 'error') {
+      const error = new Error(msg.message);
+      error.files = msg.files;
+      job.reject(error);
+      if (msg.fatal) {
+        // The wasm instance is not usable after a panic: start a fresh one.
+        if (this.worker) this.worker.terminate();
+        this.worker = null;
+        this.ready = null;
+      }
+    } else {
+      job.resolve(msg);
+    }
+  }
+
+  async call(message, transfer, onPhase) {
+    await this.start();
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject, onPhase });
+      this.worker.postMessage(Object.assign({ id }, message), transfer || []);
+    });
+  }
+
+  /** files: [{ name, buffer: ArrayBuffer }] (transferred, and handed back in the result). */
+  audit(files, onPhase) {
+    return this.call({ type: 'audit', files }, files.map((f) => f.buffer), onPhase);
+  }
+
+  render(format) {
+    return this.call({ type: 'render', format }).then((msg) => msg.text);
+  }
+}
