@@ -84,7 +84,12 @@ pub fn adapt(document: &Document, collector: &mut Collector) -> Result<&'static 
                     return Ok(format);
                 }
             }
-            Err(unrecognised(value, aws::cli::anonymous_hint(&root).or_else(|| gcp::anonymous_hint(&root))))
+            Err(unrecognised(
+                value,
+                aws::cli::anonymous_hint(&root)
+                    .or_else(|| gcp::anonymous_hint(&root))
+                    .or_else(|| azure::anonymous_hint(&root)),
+            ))
         }
         Document::Lines(lines) => {
             if let Some(format) = aws::adapt_lines(lines, collector) {

@@ -1,0 +1,3 @@
+//! Azure Cosmos DB rules.
+
+pub mod public_network;

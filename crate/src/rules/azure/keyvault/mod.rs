@@ -1,0 +1,3 @@
+//! Azure Key Vault rules.
+
+pub mod public_network;
