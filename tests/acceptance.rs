@@ -71,7 +71,7 @@ fn mixed_upload_gives_the_right_verdict_for_every_resource() {
             .findings
             .iter()
             .filter(|f| f.resource.name == e.resource && f.resource.type_name == e.type_name)
-            .map(|f| (f.rule.as_str(), serde_json::to_value(f.verdict).unwrap().as_str().unwrap().to_string()))
+            .map(|f| (&*f.rule, serde_json::to_value(f.verdict).unwrap().as_str().unwrap().to_string()))
             .collect();
         for (rule, verdict) in &e.expect {
             match found.get(rule.as_str()) {
@@ -89,8 +89,8 @@ fn mixed_upload_gives_the_right_verdict_for_every_resource() {
             }
         }
     }
-    for f in report.findings.iter().filter(|f| rules.contains(&f.rule)) {
-        if !accounted.contains(&(f.resource.name.clone(), f.rule.clone())) {
+    for f in report.findings.iter().filter(|f| rules.contains(&*f.rule)) {
+        if !accounted.contains(&(f.resource.name.clone(), f.rule.to_string())) {
             failures.push(format!(
                 "unexpected {} on {} ({}): {}",
                 f.rule, f.resource.name, f.resource.type_name, f.message

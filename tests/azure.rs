@@ -51,7 +51,7 @@ fn summaries(report: &Report) -> BTreeSet<Summary> {
         .iter()
         .map(|f| {
             (
-                f.rule.clone(),
+                f.rule.to_string(),
                 f.resource.name.clone(),
                 serde_json::to_value(f.verdict).unwrap().as_str().unwrap().to_string(),
                 f.severity.as_str().to_string(),

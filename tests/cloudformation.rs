@@ -21,7 +21,7 @@ fn run(name: &str) -> Report {
 }
 
 fn key(f: &Finding) -> (String, String, Severity, Verdict, String) {
-    (f.rule.clone(), f.resource.id.clone(), f.severity, f.verdict, f.message.clone())
+    (f.rule.to_string(), f.resource.id.clone(), f.severity, f.verdict, f.message.clone())
 }
 
 fn has(report: &Report, rule: &str, id: &str, verdict: Verdict) -> bool {
@@ -34,7 +34,7 @@ fn exposures(report: &Report) -> BTreeSet<(String, String)> {
         .findings
         .iter()
         .filter(|f| f.verdict != Verdict::Weak)
-        .map(|f| (f.rule.clone(), f.resource.id.clone()))
+        .map(|f| (f.rule.to_string(), f.resource.id.clone()))
         .collect()
 }
 
@@ -197,7 +197,7 @@ fn get_template_output_is_read_like_the_template() {
     let wrapped = run("get-template-yaml.json");
     let plain = run("parameters.yaml");
     assert_eq!(wrapped.inputs[0].format.as_deref(), Some("cloudformation"));
-    let ids = |r: &Report| r.findings.iter().map(|f| (f.rule.clone(), f.resource.id.clone())).collect::<Vec<_>>();
+    let ids = |r: &Report| r.findings.iter().map(|f| (f.rule.to_string(), f.resource.id.clone())).collect::<Vec<_>>();
     assert_eq!(ids(&wrapped), ids(&plain));
     // The template is a string inside the JSON: evidence points into it.
     let evidence = &wrapped.findings[0].evidence[0];

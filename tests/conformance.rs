@@ -568,8 +568,12 @@ fn judge(case: &Case, rules: &[String], resources: Option<&[String]>, report: &R
         return Outcome::fail(Failure::Unreadable, "unreadable: no format recognised");
     }
     let format = summary.and_then(|s| s.format.clone()).unwrap_or_default();
-    let mapped: Vec<(&Finding, Attribution)> =
-        report.findings.iter().filter(|f| rules.contains(&f.rule)).map(|f| (f, attribute(f, located))).collect();
+    let mapped: Vec<(&Finding, Attribution)> = report
+        .findings
+        .iter()
+        .filter(|f| rules.iter().any(|r| *r == f.rule))
+        .map(|f| (f, attribute(f, located)))
+        .collect();
     let details = &case.expected["details"];
 
     let find = |name: &str| -> Result<usize, Outcome> {

@@ -180,10 +180,10 @@ fn finding(
     }
     let evidence = hit.evidence.into_iter().map(|(at, note)| evidence(&at, note, names, model)).collect();
     Finding {
-        rule: meta.id.to_string(),
+        rule: meta.id.into(),
         severity,
         verdict: hit.verdict,
-        title: meta.title.to_string(),
+        title: meta.title.into(),
         message: hit.message,
         resource: ResourceRef {
             provider: serde_json::to_value(resource.provider)
@@ -198,7 +198,7 @@ fn finding(
         },
         evidence,
         sensitive: sensitive.to_vec(),
-        remediation: meta.remediation.to_string(),
+        remediation: meta.remediation.into(),
         notes,
     }
 }

@@ -42,8 +42,8 @@ pub fn to_csv(report: &Report) -> String {
         let row = [
             f.severity.as_str().to_string(),
             verdict,
-            f.rule.clone(),
-            f.title.clone(),
+            f.rule.to_string(),
+            f.title.to_string(),
             f.resource.type_name.clone(),
             f.resource.name.clone(),
             f.resource.id.clone(),
@@ -53,7 +53,7 @@ pub fn to_csv(report: &Report) -> String {
             first.map(|e| e.file.clone()).unwrap_or_default(),
             first.map(|e| e.pointer.clone()).unwrap_or_default(),
             f.sensitive.join(" "),
-            f.remediation.clone(),
+            f.remediation.to_string(),
         ];
         let cells: Vec<String> = row.iter().map(|c| cell(c)).collect();
         out.push_str(&cells.join(","));

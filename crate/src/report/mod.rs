@@ -132,17 +132,22 @@ pub struct Evidence {
     pub note: String,
 }
 
+/// Text that is usually a rule's static metadata: borrowed, so a report with
+/// a hundred thousand findings does not copy each rule's title and
+/// remediation a hundred thousand times.
+pub type Text = std::borrow::Cow<'static, str>;
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Finding {
-    pub rule: String,
+    pub rule: Text,
     pub severity: Severity,
     pub verdict: Verdict,
-    pub title: String,
+    pub title: Text,
     pub message: String,
     pub resource: ResourceRef,
     pub evidence: Vec<Evidence>,
     pub sensitive: Vec<String>,
-    pub remediation: String,
+    pub remediation: Text,
     /// Caveats, such as the layer that could not be resolved or was not in
     /// the upload.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
