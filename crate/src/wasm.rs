@@ -19,7 +19,9 @@ const TYPES: &'static str = r#"
 export interface InputFile { name: string; bytes: Uint8Array | ArrayBuffer }
 export type Severity = "critical" | "high" | "medium" | "low" | "info";
 export type Verdict = "public" | "exposed" | "weak" | "unknown";
-export interface Evidence { file: string; pointer: string; inner?: string; note: string }
+export interface Evidence { file: string; pointer: string; inner?: string; line?: number; column?: number; note: string }
+/** Options for `audit`: the words in names and tags that mark personal data (replacing the defaults). */
+export interface AuditOptions { sensitiveWords?: string[] }
 export interface Finding {
   rule: string; severity: Severity; verdict: Verdict; title: string; message: string;
   resource: { provider: string; type: string; id: string; name: string; account: string | null; region: string | null };
@@ -104,10 +106,43 @@ fn read_files(files: &JsValue) -> Result<Vec<OwnedFile>, JsValue> {
     Ok(out)
 }
 
-fn run_audit(files: &JsValue) -> Result<Report, JsValue> {
+/// `{ sensitiveWords?: string[] }` from JavaScript.
+#[derive(serde::Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+struct AuditOptions {
+    sensitive_words: Option<Vec<String>>,
+}
+
+fn read_options(options: &JsValue) -> Result<Options, JsValue> {
+    let mut out = Options::default();
+    if options.is_undefined() || options.is_null() {
+        return Ok(out);
+    }
+    // serde-wasm-bindgen reads only the fields it knows: refuse a misspelt
+    // option rather than ignore it. (`is_object`, not `dyn_ref`: an object
+    // from another realm is not an `instanceof Object` here.)
+    if options.is_object() {
+        for key in js_sys::Object::keys(options.unchecked_ref::<js_sys::Object>()).iter() {
+            let key = key.as_string().unwrap_or_default();
+            if key != "sensitiveWords" {
+                return Err(into_error(format!("bad audit options: unknown option `{key}` (expected sensitiveWords)")));
+            }
+        }
+    }
+    let parsed: AuditOptions =
+        serde_wasm_bindgen::from_value(options.clone()).map_err(|e| into_error(format!("bad audit options: {e}")))?;
+    if let Some(words) = parsed.sensitive_words {
+        // As the CLI's --sensitive-words does.
+        out.sensitive_words = words.into_iter().map(|w| w.trim().to_string()).filter(|w| !w.is_empty()).collect();
+    }
+    Ok(out)
+}
+
+fn run_audit(files: &JsValue, options: &JsValue) -> Result<Report, JsValue> {
     let owned = read_files(files)?;
+    let options = read_options(options)?;
     let inputs: Vec<InputFile<'_>> = owned.iter().map(|f| InputFile { name: &f.name, bytes: &f.bytes }).collect();
-    Ok(crate::audit(&inputs, &Options::default()))
+    Ok(crate::audit(&inputs, &options))
 }
 
 fn parse_format(format: &str) -> Result<Format, JsValue> {
@@ -117,16 +152,36 @@ fn parse_format(format: &str) -> Result<Format, JsValue> {
 
 /// Audits the files and returns the report object.
 #[wasm_bindgen(unchecked_return_type = "Report")]
-pub fn audit(#[wasm_bindgen(unchecked_param_type = "InputFile[]")] files: JsValue) -> Result<JsValue, JsValue> {
-    to_js(&run_audit(&files)?)
+pub fn audit(
+    #[wasm_bindgen(unchecked_param_type = "InputFile[]")] files: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "AuditOptions | undefined")] options: JsValue,
+) -> Result<JsValue, JsValue> {
+    to_js(&run_audit(&files, &options)?)
 }
 
 /// Audits the files and returns the report as compact JSON text. For big
 /// reports, `JSON.parse(auditJson(files))` is several times faster than
 /// `audit(files)`.
 #[wasm_bindgen(js_name = auditJson)]
-pub fn audit_json(#[wasm_bindgen(unchecked_param_type = "InputFile[]")] files: JsValue) -> Result<String, JsValue> {
-    serde_json::to_string(&run_audit(&files)?).map_err(into_error)
+pub fn audit_json(
+    #[wasm_bindgen(unchecked_param_type = "InputFile[]")] files: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "AuditOptions | undefined")] options: JsValue,
+) -> Result<String, JsValue> {
+    serde_json::to_string(&run_audit(&files, &options)?).map_err(into_error)
+}
+
+/// `docs/rules.md`: every rule's documentation as Markdown, as
+/// `keyhole rules --format markdown` prints it.
+#[wasm_bindgen(js_name = rulesMarkdown)]
+pub fn rules_markdown() -> String {
+    crate::rules::docs_markdown()
+}
+
+/// One rule's documentation as Markdown, as `keyhole explain RULE` prints
+/// it; `undefined` when there is no such rule.
+#[wasm_bindgen]
+pub fn explain(id: &str) -> Option<String> {
+    crate::rules::find(id).map(|rule| crate::rules::RuleDoc::from(rule.meta()).to_markdown())
 }
 
 /// The documentation of every rule.
@@ -196,22 +251,22 @@ mod tests {
     fn audit_matches_the_core() {
         let input = files(&[("sg.json", SNAPSHOT.as_bytes())]);
         let expected = crate::audit(&[InputFile { name: "sg.json", bytes: SNAPSHOT.as_bytes() }], &Options::default());
-        let object: Report = serde_wasm_bindgen::from_value(audit(input.clone()).unwrap()).unwrap();
+        let object: Report = serde_wasm_bindgen::from_value(audit(input.clone(), JsValue::UNDEFINED).unwrap()).unwrap();
         assert_eq!(object, expected);
-        let text: Report = serde_json::from_str(&audit_json(input).unwrap()).unwrap();
+        let text: Report = serde_json::from_str(&audit_json(input, JsValue::UNDEFINED).unwrap()).unwrap();
         assert_eq!(text, expected);
         assert!(!expected.findings.is_empty());
     }
 
     #[wasm_bindgen_test]
     fn the_report_object_is_plain_json() {
-        let report = audit(files(&[("sg.json", SNAPSHOT.as_bytes())])).unwrap();
+        let report = audit(files(&[("sg.json", SNAPSHOT.as_bytes())]), JsValue::UNDEFINED).unwrap();
         // Plain objects and null, not Maps and undefined: JSON.stringify round-trips it.
         let json = String::from(js_sys::JSON::stringify(&report).unwrap());
         let parsed: Report = serde_json::from_str(&json).unwrap();
         assert_eq!(
             serde_json::to_string(&parsed).unwrap(),
-            audit_json(files(&[("sg.json", SNAPSHOT.as_bytes())])).unwrap()
+            audit_json(files(&[("sg.json", SNAPSHOT.as_bytes())]), JsValue::UNDEFINED).unwrap()
         );
         let inputs = js_sys::Reflect::get(&report, &"inputs".into()).unwrap();
         let first = js_sys::Reflect::get(&inputs, &0.into()).unwrap();
@@ -221,7 +276,7 @@ mod tests {
     #[wasm_bindgen_test]
     fn an_unreadable_file_is_reported_not_thrown() {
         let report: Report = serde_wasm_bindgen::from_value(
-            audit(files(&[("bad.json", b"{ nope"), ("sg.json", SNAPSHOT.as_bytes())])).unwrap(),
+            audit(files(&[("bad.json", b"{ nope"), ("sg.json", SNAPSHOT.as_bytes())]), JsValue::UNDEFINED).unwrap(),
         )
         .unwrap();
         assert!(report.inputs[0].error.is_some());
@@ -234,25 +289,30 @@ mod tests {
         let obj = js_sys::Object::new();
         js_sys::Reflect::set(&obj, &"name".into(), &"sg.json".into()).unwrap();
         js_sys::Reflect::set(&obj, &"bytes".into(), &Uint8Array::from(SNAPSHOT.as_bytes()).buffer().into()).unwrap();
-        let report: Report = serde_json::from_str(&audit_json(Array::of1(&obj).into()).unwrap()).unwrap();
+        let report: Report =
+            serde_json::from_str(&audit_json(Array::of1(&obj).into(), JsValue::UNDEFINED).unwrap()).unwrap();
         assert!(!report.findings.is_empty());
     }
 
     #[wasm_bindgen_test]
     fn bad_arguments_throw_errors() {
-        assert!(message(audit(JsValue::from_str("sg.json")).unwrap_err()).contains("array of files"));
-        assert!(message(audit(Array::of1(&JsValue::NULL).into()).unwrap_err()).contains("file 0"));
+        assert!(
+            message(audit(JsValue::from_str("sg.json"), JsValue::UNDEFINED).unwrap_err()).contains("array of files")
+        );
+        assert!(message(audit(Array::of1(&JsValue::NULL).into(), JsValue::UNDEFINED).unwrap_err()).contains("file 0"));
         let no_bytes = js_sys::Object::new();
         js_sys::Reflect::set(&no_bytes, &"name".into(), &"x.json".into()).unwrap();
-        assert!(message(audit(Array::of1(&no_bytes).into()).unwrap_err()).contains("x.json: `bytes`"));
+        assert!(
+            message(audit(Array::of1(&no_bytes).into(), JsValue::UNDEFINED).unwrap_err()).contains("x.json: `bytes`")
+        );
     }
 
     #[wasm_bindgen_test]
     fn render_gives_the_cli_formats() {
         let bytes = SNAPSHOT.as_bytes();
         let report = crate::audit(&[InputFile { name: "sg.json", bytes }], &Options::default());
-        let object = audit(files(&[("sg.json", bytes)])).unwrap();
-        let json = audit_json(files(&[("sg.json", bytes)])).unwrap();
+        let object = audit(files(&[("sg.json", bytes)]), JsValue::UNDEFINED).unwrap();
+        let json = audit_json(files(&[("sg.json", bytes)]), JsValue::UNDEFINED).unwrap();
         for name in ["json", "sarif", "csv", "text"] {
             let format = Format::parse(name).unwrap();
             assert_eq!(render(object.clone(), name).unwrap(), report::render(&report, format));
@@ -269,5 +329,28 @@ mod tests {
         let list: Vec<crate::rules::RuleDoc> = serde_wasm_bindgen::from_value(rules).unwrap();
         assert_eq!(list, crate::rules::catalogue());
         assert_eq!(version(), crate::VERSION);
+    }
+
+    #[wasm_bindgen_test]
+    fn options_and_rule_docs() {
+        let bytes = SNAPSHOT.as_bytes();
+        let words = vec!["web".to_string()];
+        let expected = crate::audit(
+            &[InputFile { name: "sg.json", bytes }],
+            &Options { sensitive_words: words.clone(), ..Options::default() },
+        );
+        let options = js_sys::Object::new();
+        let list = Array::new();
+        list.push(&"web".into());
+        js_sys::Reflect::set(&options, &"sensitiveWords".into(), &list).unwrap();
+        let got: Report =
+            serde_json::from_str(&audit_json(files(&[("sg.json", bytes)]), options.into()).unwrap()).unwrap();
+        assert_eq!(got, expected);
+        let bad = js_sys::Object::new();
+        js_sys::Reflect::set(&bad, &"colour".into(), &true.into()).unwrap();
+        assert!(message(audit(files(&[("sg.json", bytes)]), bad.into()).unwrap_err()).starts_with("bad audit options"));
+        assert_eq!(rules_markdown(), crate::rules::docs_markdown());
+        assert!(explain("aws-s3-bucket-public-acl").unwrap().contains("### What it does"));
+        assert_eq!(explain("nope"), None);
     }
 }
