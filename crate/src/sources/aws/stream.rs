@@ -7,9 +7,7 @@
 //! Anything unexpected returns `None`, and the caller falls back to parsing
 //! the whole document, which also gives located error messages.
 
-use std::borrow::Cow;
-use std::collections::HashMap;
-
+use serde::Deserialize;
 use serde_json::value::RawValue;
 use serde_json::Value;
 
@@ -18,10 +16,26 @@ use crate::sources::{Collector, Node};
 
 use super::{bundle, config};
 
-type Envelope<'a> = HashMap<Cow<'a, str>, &'a RawValue>;
-
-fn elements(raw: &RawValue) -> Option<Vec<&RawValue>> {
-    serde_json::from_str(raw.get()).ok()
+/// The envelope of a big export: its long lists skimmed as raw text in one
+/// pass, everything else skipped.
+#[derive(Deserialize)]
+struct Envelope<'a> {
+    #[serde(borrow)]
+    keyhole: Option<&'a RawValue>,
+    #[serde(borrow)]
+    calls: Option<Vec<&'a RawValue>>,
+    #[serde(borrow)]
+    account: Option<&'a RawValue>,
+    #[serde(borrow)]
+    region: Option<&'a RawValue>,
+    #[serde(rename = "fileVersion", borrow)]
+    file_version: Option<&'a RawValue>,
+    #[serde(rename = "configurationItems", borrow)]
+    configuration_items: Option<Vec<&'a RawValue>>,
+    #[serde(rename = "baseConfigurationItems", borrow)]
+    base_configuration_items: Option<Vec<&'a RawValue>>,
+    #[serde(rename = "Results", borrow)]
+    results: Option<Vec<&'a RawValue>>,
 }
 
 fn parse(raw: &RawValue) -> Option<Value> {
@@ -45,15 +59,16 @@ pub fn adapt(text: &str, collector: &mut Collector) -> Option<&'static str> {
     if !text.trim_start().starts_with('{') {
         return None;
     }
+    // Anything else than the expected shape (a list that is not a list, a
+    // repeated key) falls back to the whole parse.
     let envelope: Envelope = serde_json::from_str(text).ok()?;
-    let get = |key: &str| envelope.get(key).copied();
-    if let Some(marker) = get("keyhole") {
+    if let Some(marker) = envelope.keyhole {
         if parse(marker)?.as_str() != Some(bundle::MARKER) {
             return None;
         }
-        let calls = elements(get("calls")?)?;
-        let field = |key: &str| get(key).and_then(parse).and_then(|v| v.as_str().map(str::to_string));
-        let mut scope = bundle::Scope { account: field("account"), region: field("region") };
+        let calls = envelope.calls?;
+        let field = |raw: Option<&RawValue>| raw.and_then(parse).and_then(|v| v.as_str().map(str::to_string));
+        let mut scope = bundle::Scope { account: field(envelope.account), region: field(envelope.region) };
         if scope.account.is_none() {
             scope.account = calls.iter().filter(|raw| raw.get().contains("get-caller-identity")).find_map(|raw| {
                 let value = parse(raw)?;
@@ -63,20 +78,21 @@ pub fn adapt(text: &str, collector: &mut Collector) -> Option<&'static str> {
         each(&calls, "calls", collector, |node, c| bundle::adapt_entry(&node, &scope, c));
         return Some("keyhole-aws-export");
     }
-    if get("fileVersion").is_some() {
-        let items = elements(get("configurationItems")?)?;
+    if envelope.file_version.is_some() {
+        let items = envelope.configuration_items?;
         each(&items, "configurationItems", collector, |node, c| config::adapt_node(node, true, c));
         return Some("aws-config-snapshot");
     }
-    for key in ["configurationItems", "baseConfigurationItems"] {
-        if let Some(raw) = get(key) {
-            let items = elements(raw)?;
+    for (key, list) in [
+        ("configurationItems", envelope.configuration_items),
+        ("baseConfigurationItems", envelope.base_configuration_items),
+    ] {
+        if let Some(items) = list {
             each(&items, key, collector, |node, c| config::adapt_node(node, true, c));
             return Some("aws-config-items");
         }
     }
-    if let Some(raw) = get("Results") {
-        let results = elements(raw)?;
+    if let Some(results) = envelope.results {
         if !results.iter().all(|r| r.get().starts_with('"')) {
             return None;
         }
