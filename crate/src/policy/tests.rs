@@ -333,30 +333,3 @@ fn removing_allow_conditions_never_closes_a_policy() {
         }
     }
 }
-
-/// Run with `cargo test --lib policy::tests::throughput -- --ignored --nocapture`.
-#[test]
-#[ignore]
-fn throughput() {
-    let document = json!({
-        "Version": "2012-10-17",
-        "Statement": [
-            {"Sid": "Public", "Effect": "Allow", "Principal": "*", "Action": ["s3:GetObject", "s3:GetObjectVersion"],
-             "Resource": "arn:aws:s3:::example-bucket/*"},
-            {"Sid": "Office", "Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "s3:*",
-             "Resource": ["arn:aws:s3:::example-bucket", "arn:aws:s3:::example-bucket/*"],
-             "Condition": {"IpAddress": {"aws:SourceIp": ["203.0.113.0/24", "198.51.100.0/24"]}}},
-            {"Sid": "Org", "Effect": "Allow", "Principal": "*", "Action": "s3:ListBucket",
-             "Resource": "arn:aws:s3:::example-bucket", "Condition": {"StringEquals": {"aws:PrincipalOrgID": "o-abc"}}},
-            {"Sid": "Net", "Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": "arn:aws:s3:::example-bucket/*",
-             "Condition": {"NotIpAddress": {"aws:SourceIp": "203.0.113.0/24"}}}
-        ]
-    });
-    let rounds = 100_000;
-    let start = std::time::Instant::now();
-    for _ in 0..rounds {
-        std::hint::black_box(evaluate(std::hint::black_box(&document), S3));
-    }
-    let elapsed = start.elapsed();
-    println!("{rounds} evaluations of a 4-statement policy in {elapsed:?} ({:?} each)", elapsed / rounds);
-}
