@@ -381,8 +381,11 @@ fn security_group(entry: &Entry) -> Resource {
             })
             .collect(),
     };
-    let group =
-        SecurityGroup { group_name: entry.attr("name").string(), vpc_id: entry.attr("vpc_id").string(), ingress };
+    let group = SecurityGroup {
+        group_name: entry.text("name").map(str::to_string),
+        vpc_id: entry.text("vpc_id").map(str::to_string),
+        ingress,
+    };
     aws(entry, SECURITY_GROUP, Kind::SecurityGroup(group))
 }
 
@@ -431,14 +434,12 @@ fn group_ids(index: &Index, entry: &Entry, key: &str) -> Vec<String> {
 }
 
 fn db_instance(entry: &Entry, index: &Index) -> Resource {
-    let engine = entry.attr("engine").string();
+    let engine = entry.text("engine").map(str::to_string);
     let mut encrypted = entry.computed("storage_encrypted").bool_attr();
     // A new non-Aurora instance that neither sets it nor copies a snapshot
     // or source database is unencrypted: AWS's default.
-    let inherits = ["snapshot_identifier", "replicate_source_db", "restore_to_point_in_time"].iter().any(|k| {
-        let source = entry.attr(k);
-        source.has_content() || source.is_unknown()
-    });
+    let inherits =
+        ["snapshot_identifier", "replicate_source_db", "restore_to_point_in_time"].iter().any(|k| entry.is_set(k));
     let aurora = engine.as_deref().is_none_or(|e| e.starts_with("aurora"));
     if encrypted.is_none() && entry.declared && !inherits && !aurora {
         encrypted = Some(Attr::defaulted(false, entry.at()));
@@ -653,7 +654,7 @@ pub fn attach(entry: &Entry, index: &Index, collector: &mut Collector) {
             };
             with_bucket(entry, index, collector, |b| b.logging = Some(logging));
         }
-        "aws_security_group_rule" => match entry.attr("type").str() {
+        "aws_security_group_rule" => match entry.text("type") {
             Some("ingress") => {
                 let rule = ingress_rule(&entry.values, &INLINE_RULE, entry.values_at());
                 with_group(entry, index, collector, rule);

@@ -134,7 +134,8 @@ pub fn primary(entry: &Entry, index: &Index, collector: &mut Collector) -> bool 
 fn container(entry: &Entry, index: &Index) -> Resource {
     // Provider v4 names the account by id, earlier versions by name.
     let key = if entry.config.is_some_and(|c| c.contains_key("storage_account_id"))
-        || !matches!(entry.attr("storage_account_id").read(), Read::Absent)
+        || entry.raw("storage_account_id").is_some()
+        || entry.raw_unknown("storage_account_id")
     {
         "storage_account_id"
     } else {
@@ -239,7 +240,7 @@ fn unresolved_rule(address: &str, at: Origin) -> NsgRule {
 
 pub fn attach(entry: &Entry, index: &Index, collector: &mut Collector) {
     let at = entry.at();
-    let name = entry.attr("name").string().unwrap_or_else(|| entry.address.to_string());
+    let name = entry.text("name").map_or_else(|| entry.address.to_string(), str::to_string);
     if let Some((key, targets)) = firewall_rule_target(entry.type_name) {
         let Some(&(_, type_name)) = targets.first() else { return };
         let bound = |k: &str| entry.attr(k).string_attr().unwrap_or_else(|| Attr::unresolved(entry.values_at()));
@@ -265,7 +266,8 @@ pub fn attach(entry: &Entry, index: &Index, collector: &mut Collector) {
         }
         "azurerm_storage_account_network_rules" => {
             let action = entry.attr("default_action").string_attr();
-            let key = if matches!(entry.attr("storage_account_id").read(), Read::Absent)
+            let key = if entry.raw("storage_account_id").is_none()
+                && !entry.raw_unknown("storage_account_id")
                 && !entry.config.is_some_and(|c| c.contains_key("storage_account_id"))
             {
                 "storage_account_name"

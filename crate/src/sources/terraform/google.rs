@@ -139,9 +139,7 @@ fn firewall(entry: &Entry) -> Resource {
     let ranges = entry.attr("source_ranges");
     let mut source_ranges = ranges.string_list();
     let ingress = direction.known().is_some_and(|d| d.eq_ignore_ascii_case("INGRESS"));
-    let other_sources = ["source_tags", "source_service_accounts"]
-        .iter()
-        .any(|k| entry.attr(k).has_content() || entry.attr(k).is_unknown());
+    let other_sources = ["source_tags", "source_service_accounts"].iter().any(|k| entry.is_set(k));
     if source_ranges.is_empty() && ingress && !other_sources {
         // An ingress rule that names no source applies to every address.
         source_ranges.push(Attr::defaulted("0.0.0.0/0".to_string(), ranges.at().unwrap_or_else(|| entry.at())));

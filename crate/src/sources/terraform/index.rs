@@ -11,7 +11,7 @@ use serde_json::{Map, Value};
 use crate::model::Origin;
 use crate::sources::Node;
 
-use super::value::{Read, Val};
+use super::value::Val;
 
 /// A multiply-rotate hasher (as in rustc's FxHash): the keys here are
 /// addresses and names from the user's own file, and a plan of tens of
@@ -73,18 +73,45 @@ impl<'a> Entry<'a> {
         self.values.get(key)
     }
 
+    /// A known, non-null value, read in place without building its origin
+    /// (for values that are compared or copied, not blamed).
+    pub fn raw(&self, key: &str) -> Option<&'a Value> {
+        self.values.known.as_ref()?.value.get(key).filter(|v| !v.is_null())
+    }
+
+    /// A string value read in place.
+    pub fn text(&self, key: &str) -> Option<&'a str> {
+        self.raw(key).and_then(Value::as_str)
+    }
+
+    /// True when the value is unknown until apply, read in place.
+    pub fn raw_unknown(&self, key: &str) -> bool {
+        self.values.unknown.as_ref().is_some_and(|marker| {
+            marker.value.as_bool() == Some(true) || marker.value.get(key).and_then(Value::as_bool) == Some(true)
+        })
+    }
+
+    /// True when the value is set to something: a non-empty string, list
+    /// or object, a number or a boolean; or unknown until apply.
+    pub fn is_set(&self, key: &str) -> bool {
+        let content = match self.raw(key) {
+            Some(Value::String(s)) => !s.is_empty(),
+            Some(Value::Array(a)) => !a.is_empty(),
+            Some(Value::Object(o)) => !o.is_empty(),
+            Some(_) => true,
+            None => false,
+        };
+        content || self.raw_unknown(key)
+    }
+
     /// An attribute the provider computes when the configuration leaves it
     /// out (the deprecated inline `acl` or `policy` of a bucket, a group's
     /// `ingress` managed by separate rules). Unknown *and* not configured
     /// means "left to the provider and the separate resources": it is read
     /// as absent. Unknown while configured stays unresolved.
     pub fn computed(&self, key: &str) -> Val<'a> {
-        // Looked at in place: building the marker's node costs an allocation.
-        let unknown = self.values.unknown.as_ref().is_some_and(|marker| {
-            marker.value.as_bool() == Some(true) || marker.value.get(key).and_then(Value::as_bool) == Some(true)
-        });
         match self.config {
-            Some(config) if unknown && !config.contains_key(key) => {
+            Some(config) if self.raw_unknown(key) && !config.contains_key(key) => {
                 Val::new(self.values.known.as_ref().and_then(|n| n.get(key)), None)
             }
             _ => self.values.get(key),
@@ -113,11 +140,9 @@ impl<'a> Entry<'a> {
     pub fn tags(&self) -> Vec<(String, String)> {
         let mut out = Vec::new();
         for key in ["tags", "labels"] {
-            if let Some(node) = self.attr(key).known {
-                for (k, v) in node.entries() {
-                    if let Some(text) = v.string() {
-                        out.push((k.to_string(), text));
-                    }
+            for (k, v) in self.raw(key).and_then(Value::as_object).into_iter().flatten() {
+                if let Some(text) = v.as_str() {
+                    out.push((k.clone(), text.to_string()));
                 }
             }
         }
@@ -486,8 +511,8 @@ impl<'a> Index<'a> {
         if let [one] = self.referenced(entry, key, types).as_slice() {
             return Target::Entry(*one);
         }
-        if let Read::Known(node) = entry.attr(key).read() {
-            if let Some(text) = node.str().map(str::trim).filter(|s| !s.is_empty()) {
+        if !entry.raw_unknown(key) {
+            if let Some(text) = entry.text(key).map(str::trim).filter(|s| !s.is_empty()) {
                 // Google IAM resources accept `b/<name>` for a bucket.
                 let text = text.strip_prefix("b/").unwrap_or(text);
                 if let Some(at) = self.by_value(types, text) {

@@ -227,7 +227,7 @@ fn audit(index: &Index, collector: &mut Collector) {
 /// A model resource for a Terraform resource: its address is both its id
 /// and its name.
 fn resource(entry: &Entry, provider: Provider, type_name: &'static str, kind: Kind) -> Resource {
-    let region = ["region", "location"].iter().find_map(|k| entry.attr(k).string());
+    let region = ["region", "location"].iter().find_map(|k| entry.text(k)).map(str::to_string);
     Resource {
         provider,
         type_name,
