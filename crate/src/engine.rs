@@ -1,5 +1,7 @@
 //! The audit: read every input, build one model, run every rule, report.
 
+use std::collections::HashMap;
+
 use crate::decode::{self, Limits};
 use crate::model::{Model, Origin, Resource};
 use crate::report::{Evidence, Finding, InputSummary, Report, ResourceRef, Summary, Tool, Unchecked, Verdict, SCHEMA};
@@ -138,9 +140,15 @@ fn run_rules(model: &Model, options: &Options, names: &[&str]) -> Vec<Finding> {
     let registry = rules::registry();
     let mut findings = Vec::new();
     let mut hits = Vec::new();
+    // The rules that read each resource type, found once per type rather
+    // than by scanning the registry for every resource.
+    let mut by_type: HashMap<&'static str, Vec<&'static dyn Rule>> = HashMap::new();
     for resource in model.resources() {
         let mut sensitive: Option<Vec<String>> = None;
-        for rule in registry.iter().filter(|r| r.meta().resource_types.contains(&resource.type_name)) {
+        let rules = by_type.entry(resource.type_name).or_insert_with(|| {
+            registry.iter().copied().filter(|r| r.meta().resource_types.contains(&resource.type_name)).collect()
+        });
+        for rule in rules.iter() {
             rule.check(resource, &ctx, &mut hits);
             if hits.is_empty() {
                 continue;

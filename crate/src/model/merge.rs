@@ -101,6 +101,9 @@ impl Model {
 
     /// The policies attached to a resource beyond the one in its settings.
     pub fn extra_policies(&self, resource: &Resource) -> &[Attr<PolicyDoc>] {
+        if self.extra_policies.is_empty() {
+            return &[];
+        }
         self.index
             .get(&(resource.type_name, resource.id.clone()))
             .and_then(|at| self.extra_policies.get(at))
