@@ -352,59 +352,11 @@ fn corpus_plans_are_read() {
 /// is measured by `cargo bench --bench audit -- --terraform-copies 3000`.)
 #[test]
 fn every_module_instance_of_a_big_plan_is_read() {
-    let report = run(&[("big.json", big_plan(300))]);
+    let report = run(&[("big.json", big_plan::terraform_plan(300))]);
     assert_eq!(report.inputs[0].error, None);
     assert_eq!(report.inputs[0].resources, 900);
     assert_eq!(report.findings.len(), 2100);
 }
 
-fn big_plan(copies: usize) -> Vec<u8> {
-    let plan: Value = serde_json::from_slice(&std::fs::read(fixture("dealership.tfplan.json")).unwrap()).unwrap();
-    let picked = [
-        "aws_s3_bucket.service_records",
-        "aws_s3_bucket_acl.service_records",
-        "aws_s3_bucket_public_access_block.service_records",
-        "aws_s3_bucket_policy.service_records",
-        "aws_security_group.db",
-        "aws_security_group_rule.db_postgres",
-        "aws_db_instance.dms",
-    ];
-    let chosen = |list: &Value| -> Vec<Value> {
-        list.as_array()
-            .unwrap()
-            .iter()
-            .filter(|r| picked.contains(&r["address"].as_str().unwrap_or_default()))
-            .cloned()
-            .collect()
-    };
-    let planned = chosen(&plan["planned_values"]["root_module"]["resources"]);
-    let changes = chosen(&plan["resource_changes"]);
-    let config = chosen(&plan["configuration"]["root_module"]["resources"]);
-    let mut modules = Vec::new();
-    let mut all_changes = Vec::new();
-    for i in 0..copies {
-        let module = format!("module.site[\"{i:04}\"]");
-        let prefix = |r: &Value| {
-            let mut r = r.clone();
-            r["address"] = Value::from(format!("{module}.{}", r["address"].as_str().unwrap()));
-            r
-        };
-        modules
-            .push(serde_json::json!({"resources": planned.iter().map(prefix).collect::<Vec<_>>(), "address": module}));
-        for change in &changes {
-            let mut change = prefix(change);
-            change["module_address"] = Value::from(module.clone());
-            all_changes.push(change);
-        }
-    }
-    let big = serde_json::json!({
-        "format_version": "1.2",
-        "terraform_version": "1.11.4",
-        "planned_values": {"root_module": {"child_modules": modules}},
-        "resource_changes": all_changes,
-        "configuration": {"root_module": {"module_calls": {"site": {
-            "source": "./site", "for_each_expression": {"references": ["var.sites"]},
-            "module": {"resources": config}}}}},
-    });
-    serde_json::to_vec(&big).unwrap()
-}
+#[path = "support/big_plan.rs"]
+mod big_plan;

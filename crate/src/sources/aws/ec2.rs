@@ -92,7 +92,6 @@ fn ingress_rule(permission: &Node) -> IngressRule {
         }
     }
     // AWS Config lists IPv4 ranges twice (`ipRanges` and `ipv4Ranges`).
-    sources.dedup_by(|a, b| a.value == b.value);
     let mut seen = std::collections::HashSet::new();
     sources.retain(|s| seen.insert(s.value.clone()));
     IngressRule { protocol, ports, sources, at: permission.at.clone() }
