@@ -7,6 +7,9 @@
 //! Anything unexpected returns `None`, and the caller falls back to parsing
 //! the whole document, which also gives located error messages.
 
+use std::borrow::Cow;
+
+use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 use serde_json::Value;
@@ -18,24 +21,81 @@ use super::{bundle, config};
 
 /// The envelope of a big export: its long lists skimmed as raw text in one
 /// pass, everything else skipped.
-#[derive(Deserialize)]
+#[derive(Default)]
 struct Envelope<'a> {
-    #[serde(borrow)]
     keyhole: Option<&'a RawValue>,
-    #[serde(borrow)]
     calls: Option<Vec<&'a RawValue>>,
-    #[serde(borrow)]
     account: Option<&'a RawValue>,
-    #[serde(borrow)]
     region: Option<&'a RawValue>,
-    #[serde(rename = "fileVersion", borrow)]
     file_version: Option<&'a RawValue>,
-    #[serde(rename = "configurationItems", borrow)]
     configuration_items: Option<Vec<&'a RawValue>>,
-    #[serde(rename = "baseConfigurationItems", borrow)]
     base_configuration_items: Option<Vec<&'a RawValue>>,
-    #[serde(rename = "Results", borrow)]
     results: Option<Vec<&'a RawValue>>,
+}
+
+/// Top-level keys that mark another format (Terraform, CloudFormation, ARM):
+/// the skim stops at the first one instead of reading the whole document
+/// only to find no AWS envelope.
+const FOREIGN_KEYS: &[&str] = &[
+    "format_version",
+    "terraform_version",
+    "planned_values",
+    "resource_changes",
+    "prior_state",
+    "values",
+    "configuration",
+    "AWSTemplateFormatVersion",
+    "Resources",
+    "$schema",
+    "contentVersion",
+];
+
+impl<'de> Deserialize<'de> for Envelope<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_map(EnvelopeVisitor)
+    }
+}
+
+struct EnvelopeVisitor;
+
+impl<'de> Visitor<'de> for EnvelopeVisitor {
+    type Value = Envelope<'de>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("an AWS export envelope")
+    }
+
+    fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> Result<Self::Value, M::Error> {
+        // `null` reads as absent, as it does for an `Option` field.
+        fn set<T, E: de::Error>(slot: &mut Option<T>, value: Option<T>, key: &str) -> Result<(), E> {
+            // A repeated key is left to the whole parse, which has one rule for it.
+            if slot.is_some() {
+                return Err(E::custom(format_args!("duplicate key {key}")));
+            }
+            *slot = value;
+            Ok(())
+        }
+        let mut envelope = Envelope::default();
+        while let Some(key) = map.next_key::<Cow<'de, str>>()? {
+            match key.as_ref() {
+                "keyhole" => set(&mut envelope.keyhole, map.next_value()?, &key)?,
+                "calls" => set(&mut envelope.calls, map.next_value()?, &key)?,
+                "account" => set(&mut envelope.account, map.next_value()?, &key)?,
+                "region" => set(&mut envelope.region, map.next_value()?, &key)?,
+                "fileVersion" => set(&mut envelope.file_version, map.next_value()?, &key)?,
+                "configurationItems" => set(&mut envelope.configuration_items, map.next_value()?, &key)?,
+                "baseConfigurationItems" => set(&mut envelope.base_configuration_items, map.next_value()?, &key)?,
+                "Results" => set(&mut envelope.results, map.next_value()?, &key)?,
+                other if FOREIGN_KEYS.contains(&other) => {
+                    return Err(de::Error::custom("not an AWS export envelope"));
+                }
+                _ => {
+                    map.next_value::<de::IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(envelope)
+    }
 }
 
 fn parse(raw: &RawValue) -> Option<Value> {
