@@ -10,7 +10,8 @@
 //! counting allocator. It is a benchmark, not a test: it asserts nothing.
 //!
 //! `--terraform-copies N` audits a Terraform plan instead: N instances of a
-//! module of seven resources from `tests/fixtures/terraform/`.
+//! module of seven resources from `tests/fixtures/terraform/`. `--write PATH`
+//! also saves the generated input, to run another tool on the same bytes.
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -115,6 +116,11 @@ fn main() {
     } else {
         (snapshot(size_mb * 1_000_000), "synthetic AWS Config snapshot".to_string())
     };
+    if let Some(path) = std::env::args().skip_while(|a| a != "--write").nth(1) {
+        // For side-by-side runs of other tools on the very same input.
+        std::fs::write(&path, &bytes).expect("writes the generated input");
+        println!("wrote {path}");
+    }
     let mb = bytes.len() as f64 / 1e6;
     let options = Options::default();
     println!("input: {what}, {mb:.1} MB, {runs} runs each (median)");
@@ -125,7 +131,8 @@ fn main() {
         let base = reset_peak();
         let start = Instant::now();
         let decoded = decode::decode(&bytes, &options.limits).expect("decodes");
-        let document = decode::parse(&decoded.text).expect("parses");
+        // A plain parse, as any reader would do it (not Keyhole's own, which skips what it does not read).
+        let document: serde_json::Value = serde_json::from_str(&decoded.text).expect("parses");
         parse_peak = parse_peak.max(peak_since(base));
         // Freeing the tree is part of what parsing costs a caller.
         drop(document);

@@ -22,6 +22,8 @@ use std::io::{ErrorKind, Read};
 
 use serde_json::Value;
 
+use crate::lean::LeanValue;
+
 /// How the bytes were turned into text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Encoding {
@@ -240,9 +242,9 @@ pub fn parse(text: &str) -> Result<Document, InputError> {
 
     // One pass: the first value, then a look at what follows it.
     let rest = text.get(first..).unwrap_or_default();
-    let mut stream = serde_json::Deserializer::from_str(rest).into_iter::<Value>();
+    let mut stream = serde_json::Deserializer::from_str(rest).into_iter::<LeanValue>();
     let value = match stream.next() {
-        Some(Ok(value)) => value,
+        Some(Ok(LeanValue(value))) => value,
         Some(Err(err)) => return Err(json_error(text, first, &err, Context::Document)),
         None => return Err(InputError::new("the file is empty")),
     };

@@ -12,6 +12,7 @@ pub mod sensitive;
 pub mod sources;
 
 mod engine;
+mod lean;
 #[cfg(target_arch = "wasm32")]
 mod wasm;
 
