@@ -604,7 +604,8 @@ impl<'a, 't> Builder<'a, 't> {
         if !rule.is_known() {
             sources.push(Attr::unresolved(rule.at.clone()));
         }
-        IngressRule { protocol, ports, sources, at: rule.at.clone() }
+        let prefix_lists = self.get(rule, "SourcePrefixListId").map(|id| id.string_attr()).into_iter().collect();
+        IngressRule { protocol, ports, sources, prefix_lists, at: rule.at.clone() }
     }
 
     /// Security group ids: the logical ids of the template's groups, or

@@ -309,10 +309,13 @@ fn with_bucket(entry: &Entry, index: &Index, collector: &mut Collector, change: 
 struct RuleKeys {
     protocol: &'static str,
     cidrs: &'static [&'static str],
+    prefix_lists: &'static str,
 }
 
-const INLINE_RULE: RuleKeys = RuleKeys { protocol: "protocol", cidrs: &["cidr_blocks", "ipv6_cidr_blocks"] };
-const VPC_RULE: RuleKeys = RuleKeys { protocol: "ip_protocol", cidrs: &["cidr_ipv4", "cidr_ipv6"] };
+const INLINE_RULE: RuleKeys =
+    RuleKeys { protocol: "protocol", cidrs: &["cidr_blocks", "ipv6_cidr_blocks"], prefix_lists: "prefix_list_ids" };
+const VPC_RULE: RuleKeys =
+    RuleKeys { protocol: "ip_protocol", cidrs: &["cidr_ipv4", "cidr_ipv6"], prefix_lists: "prefix_list_id" };
 
 fn strings(val: &Val) -> Vec<Attr<String>> {
     match val.read() {
@@ -354,7 +357,8 @@ fn ingress_rule(rule: &Val, keys: &RuleKeys, at: Origin) -> IngressRule {
         }
     };
     let sources = keys.cidrs.iter().flat_map(|key| strings(&rule.get(key))).collect();
-    IngressRule { protocol, ports, sources, at }
+    let prefix_lists = strings(&rule.get(keys.prefix_lists)).into_iter().filter(|p| p.known() != Some(&String::new()));
+    IngressRule { protocol, ports, sources, prefix_lists: prefix_lists.collect(), at }
 }
 
 /// A rule list unknown until apply: one rule with nothing resolved, so the
@@ -364,6 +368,7 @@ fn unresolved_rule(at: Origin) -> IngressRule {
         protocol: Attr::unresolved(at.clone()),
         ports: Some(Attr::unresolved(at.clone())),
         sources: vec![Attr::unresolved(at.clone())],
+        prefix_lists: Vec::new(),
         at,
     }
 }
@@ -399,6 +404,7 @@ fn with_group(entry: &Entry, index: &Index, collector: &mut Collector, rule: Ing
             r.protocol.value == rule.protocol.value
                 && r.ports.as_ref().map(|p| p.value) == rule.ports.as_ref().map(|p| p.value)
                 && r.sources.iter().map(|s| &s.value).eq(rule.sources.iter().map(|s| &s.value))
+                && r.prefix_lists.iter().map(|s| &s.value).eq(rule.prefix_lists.iter().map(|s| &s.value))
         };
         if !group.ingress.iter().any(same) {
             group.ingress.push(rule);
