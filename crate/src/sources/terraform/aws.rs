@@ -12,7 +12,7 @@ use crate::model::{
 use crate::sources::aws::s3::{bucket_arn, BUCKET};
 use crate::sources::Collector;
 
-use super::index::{Entry, Index};
+use super::index::{Entry, Index, Target};
 use super::value::{Read, Val};
 use super::{find_target, resource};
 
@@ -45,6 +45,7 @@ const KEYS: Targets = &[("aws_kms_key", KEY)];
 const REPOSITORIES: Targets = &[("aws_ecr_repository", REPOSITORY)];
 const SECRETS: Targets = &[("aws_secretsmanager_secret", SECRET)];
 const FUNCTIONS: Targets = &[("aws_lambda_function", FUNCTION)];
+const CLUSTERS: Targets = &[("aws_rds_cluster", "AWS::RDS::DBCluster")];
 const DOMAINS: Targets = &[("aws_opensearch_domain", DOMAIN), ("aws_elasticsearch_domain", DOMAIN)];
 
 /// Resources that configure another resource rather than being one.
@@ -106,6 +107,14 @@ pub fn primary(entry: &Entry, index: &Index, collector: &mut Collector) -> bool 
         }
         "aws_security_group" | "aws_default_security_group" => security_group(entry),
         "aws_db_instance" => db_instance(entry, index),
+        // Read into its instances (`cluster_instance`), which the rules judge,
+        // as the AWS exports show them. A Multi-AZ DB cluster (with its own
+        // instance class) has none, so it stays listed as skipped.
+        "aws_rds_cluster" if !entry.is_set("db_cluster_instance_class") => {
+            collector.resources += 1;
+            return true;
+        }
+        "aws_rds_cluster_instance" => cluster_instance(entry, index),
         "aws_db_snapshot" => db_snapshot(entry, SnapshotFamily::RdsInstance, DB_SNAPSHOT),
         "aws_db_cluster_snapshot" => db_snapshot(entry, SnapshotFamily::RdsCluster, DB_CLUSTER_SNAPSHOT),
         "aws_redshift_cluster" => aws(
@@ -456,6 +465,45 @@ fn db_instance(entry: &Entry, index: &Index) -> Resource {
         port: entry.attr("port").int().filter(|p| (1..=65535).contains(p)).map(|p| p as u32),
         engine,
         security_groups: group_ids(index, entry, "vpc_security_group_ids"),
+    };
+    aws(entry, DB_INSTANCE, Kind::RdsInstance(db))
+}
+
+/// The storage encryption of an `aws_rds_cluster`: the provider's default
+/// is off, except for Aurora Serverless v1; a restored or replicated cluster
+/// takes its source's.
+fn cluster_encryption(cluster: &Entry) -> Option<Attr<bool>> {
+    let encrypted = cluster.computed("storage_encrypted").bool_attr();
+    if encrypted.is_some() || !cluster.declared {
+        return encrypted;
+    }
+    let inherits = ["snapshot_identifier", "replication_source_identifier", "restore_to_point_in_time", "s3_import"]
+        .iter()
+        .any(|k| cluster.is_set(k));
+    Some(if inherits {
+        Attr::unresolved(cluster.at())
+    } else {
+        Attr::defaulted(cluster.text("engine_mode") == Some("serverless"), cluster.at())
+    })
+}
+
+/// An Aurora instance: encrypted exactly when its cluster is, and behind
+/// its cluster's security groups. A state shows the instance's own copy of
+/// the encryption; a plan leaves it unknown, so it comes from the cluster.
+fn cluster_instance(entry: &Entry, index: &Index) -> Resource {
+    let cluster = match index.target(entry, "cluster_identifier", CLUSTERS) {
+        Target::Entry(at) => index.get(at),
+        Target::External(_) | Target::Unresolved => None,
+    };
+    let own = entry.computed("storage_encrypted").bool_attr().filter(|a| a.known().is_some());
+    let storage_encrypted = own.or_else(|| cluster.and_then(cluster_encryption));
+    let port = entry.attr("port").int().or_else(|| cluster.and_then(|c| c.attr("port").int()));
+    let db = RdsInstance {
+        publicly_accessible: entry.attr("publicly_accessible").bool_attr(),
+        storage_encrypted,
+        port: port.filter(|p| (1..=65535).contains(p)).map(|p| p as u32),
+        engine: entry.text("engine").map(str::to_string),
+        security_groups: cluster.map(|c| group_ids(index, c, "vpc_security_group_ids")).unwrap_or_default(),
     };
     aws(entry, DB_INSTANCE, Kind::RdsInstance(db))
 }
