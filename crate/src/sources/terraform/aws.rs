@@ -164,10 +164,8 @@ fn bucket(entry: &Entry) -> Resource {
     let mut b = S3Bucket {
         acl: inline_acl(entry),
         policy: entry.computed("policy").policy_attr(),
-        // Providers before 5.0 show a block the configuration leaves out as
-        // `[]`, which reads as "not configured" here, even on a new bucket.
-        encryption: block_present(&entry.computed("server_side_encryption_configuration")),
-        logging: block_present(&entry.computed("logging")),
+        encryption: bucket_block(entry, "server_side_encryption_configuration"),
+        logging: bucket_block(entry, "logging"),
         declared: entry.declared,
         ..S3Bucket::default()
     };
@@ -180,6 +178,20 @@ fn bucket(entry: &Entry) -> Resource {
         b.logging.get_or_insert_with(|| Attr::defaulted(false, at));
     }
     aws(entry, BUCKET, Kind::S3Bucket(b))
+}
+
+/// A bucket's inline encryption or logging block. Providers before 5.0 show
+/// a block the configuration leaves out of a new bucket as `[]`: that is
+/// "left to AWS", so it reads as absent and the new-bucket defaults apply,
+/// as for a CloudFormation bucket without the property. An existing bucket's
+/// `[]` (a state) is AWS's answer: off.
+fn bucket_block(entry: &Entry, key: &str) -> Option<Attr<bool>> {
+    let block = entry.computed(key);
+    let configured = entry.config.is_some_and(|c| c.contains_key(key));
+    if entry.declared && !configured && !block.is_unknown() && !block.has_content() {
+        return None;
+    }
+    block_present(&block)
 }
 
 /// Whether a nested configuration block (`logging`, `rule`...) is present.
