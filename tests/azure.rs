@@ -9,7 +9,7 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use keyhole::report::Report;
-use keyhole::{audit, rules, InputFile, Options};
+use keyhole::rules;
 use serde_json::Value;
 
 fn fixtures() -> PathBuf {
@@ -17,13 +17,7 @@ fn fixtures() -> PathBuf {
 }
 
 fn read(path: &Path) -> (String, Vec<u8>) {
-    let name = path.strip_prefix(fixtures()).unwrap_or(path).to_string_lossy().to_string();
-    (name, std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display())))
-}
-
-fn run(files: &[(String, Vec<u8>)]) -> Report {
-    let inputs: Vec<InputFile> = files.iter().map(|(name, bytes)| InputFile { name, bytes }).collect();
-    audit(&inputs, &Options::default())
+    summary::read(&fixtures(), path)
 }
 
 fn run_paths(paths: &[PathBuf]) -> Report {
@@ -42,32 +36,18 @@ fn cli_paths() -> Vec<PathBuf> {
     paths
 }
 
-/// A finding apart from file and pointer.
-type Summary = (String, String, String, String);
+#[path = "support/summary.rs"]
+mod summary;
+use summary::{run, s, Summary};
 
 fn summaries(report: &Report) -> BTreeSet<Summary> {
-    report
-        .findings
-        .iter()
-        .map(|f| {
-            (
-                f.rule.to_string(),
-                f.resource.name.clone(),
-                serde_json::to_value(f.verdict).unwrap().as_str().unwrap().to_string(),
-                f.severity.as_str().to_string(),
-            )
-        })
-        .collect()
+    summary::summaries(report, |f| f.resource.name.clone())
 }
 
 fn assert_read(report: &Report) {
     for input in &report.inputs {
         assert!(input.error.is_none(), "{}: {:?}", input.file, input.error);
     }
-}
-
-fn s(rule: &str, name: &str, verdict: &str, severity: &str) -> Summary {
-    (rule.into(), name.into(), verdict.into(), severity.into())
 }
 
 /// What the setup deserves. Every name holds `dealer`, which raises the

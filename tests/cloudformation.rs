@@ -322,3 +322,44 @@ Resources:
     assert!(reasons.iter().any(|r| r.contains("LanguageExtensions")), "{reasons:?}");
     assert!(reasons.iter().any(|r| r.contains("Maybe") && r.contains("InSydney")), "{reasons:?}");
 }
+
+#[test]
+fn aurora_instances_take_their_clusters_encryption() {
+    let template = br#"
+AWSTemplateFormatVersion: "2010-09-09"
+Resources:
+  Plain:
+    Type: AWS::RDS::DBCluster
+    Properties: { Engine: aurora-mysql }
+  PlainWriter:
+    Type: AWS::RDS::DBInstance
+    Properties: { Engine: aurora-mysql, DBInstanceClass: db.r6g.large, DBClusterIdentifier: !Ref Plain }
+  Serverless:
+    Type: AWS::RDS::DBCluster
+    Properties: { Engine: aurora-mysql, EngineMode: serverless }
+  ServerlessWriter:
+    Type: AWS::RDS::DBInstance
+    Properties: { Engine: aurora-mysql, DBInstanceClass: db.r6g.large, DBClusterIdentifier: !Ref Serverless }
+  Elsewhere:
+    Type: AWS::RDS::DBInstance
+    Properties: { Engine: aurora-mysql, DBInstanceClass: db.r6g.large, DBClusterIdentifier: shared-cluster }
+  MultiAz:
+    Type: AWS::RDS::DBCluster
+    Properties: { Engine: mysql, DBClusterInstanceClass: db.m6gd.large, StorageEncrypted: false }
+"#;
+    let report = audit(&[InputFile { name: "t.yaml", bytes: template }], &Options::default());
+    let unencrypted: Vec<&str> = report
+        .findings
+        .iter()
+        .filter(|f| f.rule == "aws-rds-instance-unencrypted")
+        .map(|f| f.resource.id.as_str())
+        .collect();
+    // AWS's default for a provisioned cluster is unencrypted; Serverless v1
+    // is always encrypted; a cluster outside the template is not judged.
+    assert_eq!(unencrypted, ["PlainWriter"], "{:?}", report.findings);
+    let finding = report.findings.iter().find(|f| f.rule == "aws-rds-instance-unencrypted").unwrap();
+    assert_eq!(finding.evidence[0].pointer, "/Resources/Plain");
+    // A Multi-AZ DB cluster has no instances to carry its settings.
+    let skipped: Vec<&str> = report.inputs[0].skipped.iter().map(|s| s.pointer.as_str()).collect();
+    assert_eq!(skipped, ["/Resources/MultiAz"]);
+}

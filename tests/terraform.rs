@@ -360,3 +360,30 @@ fn every_module_instance_of_a_big_plan_is_read() {
 
 #[path = "support/big_plan.rs"]
 mod big_plan;
+
+/// An Aurora instance takes its cluster's encryption, by value in a state;
+/// a Multi-AZ DB cluster has no instances to carry it and stays skipped.
+#[test]
+fn aurora_instances_take_their_clusters_encryption() {
+    let state = br#"{"format_version":"1.0","values":{"root_module":{"resources":[
+      {"address":"aws_rds_cluster.plain","mode":"managed","type":"aws_rds_cluster","name":"plain",
+       "values":{"cluster_identifier":"plain","id":"plain","engine":"aurora-mysql","storage_encrypted":false}},
+      {"address":"aws_rds_cluster_instance.plain","mode":"managed","type":"aws_rds_cluster_instance","name":"plain",
+       "values":{"identifier":"plain-1","cluster_identifier":"plain","engine":"aurora-mysql","publicly_accessible":false}},
+      {"address":"aws_rds_cluster_instance.elsewhere","mode":"managed","type":"aws_rds_cluster_instance","name":"elsewhere",
+       "values":{"identifier":"other-1","cluster_identifier":"shared","engine":"aurora-mysql","publicly_accessible":false}},
+      {"address":"aws_rds_cluster.multi_az","mode":"managed","type":"aws_rds_cluster","name":"multi_az",
+       "values":{"cluster_identifier":"multi","id":"multi","engine":"mysql","db_cluster_instance_class":"db.m6gd.large","storage_encrypted":false}}
+    ]}}}"#;
+    let report = run(&[("state.json", state.to_vec())]);
+    let unencrypted: Vec<&str> = report
+        .findings
+        .iter()
+        .filter(|f| f.rule == "aws-rds-instance-unencrypted")
+        .map(|f| f.resource.name.as_str())
+        .collect();
+    assert_eq!(unencrypted, ["aws_rds_cluster_instance.plain"], "{:?}", report.findings);
+    let skipped: Vec<&str> = report.inputs[0].skipped.iter().map(|s| s.reason.as_str()).collect();
+    assert_eq!(skipped.len(), 1, "{skipped:?}");
+    assert!(skipped[0].contains("aws_rds_cluster"), "{skipped:?}");
+}

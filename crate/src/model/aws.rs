@@ -92,6 +92,10 @@ pub struct IngressRule {
     pub ports: Option<Attr<(u32, u32)>>,
     /// Source ranges, each with its origin.
     pub sources: Vec<Attr<String>>,
+    /// Managed prefix lists the rule admits (`pl-...`). Their entries are
+    /// in no export or template, so each counts as a source that could not
+    /// be resolved: never the whole internet, never nothing.
+    pub prefix_lists: Vec<Attr<String>>,
     pub at: Origin,
 }
 

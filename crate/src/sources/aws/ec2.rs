@@ -94,7 +94,14 @@ fn ingress_rule(permission: &Node) -> IngressRule {
     // AWS Config lists IPv4 ranges twice (`ipRanges` and `ipv4Ranges`).
     let mut seen = std::collections::HashSet::new();
     sources.retain(|s| seen.insert(s.value.clone()));
-    IngressRule { protocol, ports, sources, at: permission.at.clone() }
+    let mut prefix_lists = Vec::new();
+    for entry in permission.get_ci("PrefixListIds").into_iter().flat_map(|l| l.items().collect::<Vec<_>>()) {
+        match entry.str() {
+            Some(id) => prefix_lists.push(Attr::explicit(id.to_string(), entry.at.clone())),
+            None => prefix_lists.extend(entry.get_ci("PrefixListId").map(|id| id.string_attr())),
+        }
+    }
+    IngressRule { protocol, ports, sources, prefix_lists, at: permission.at.clone() }
 }
 
 pub fn security_group(node: &Node, call: Option<&Call>) -> Option<Resource> {

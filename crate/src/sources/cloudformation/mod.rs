@@ -152,6 +152,9 @@ fn read(root: &Node, collector: &mut Collector) {
         declared.push(Declared { logical_id, type_name, at: node.at.clone(), properties });
     }
     let mut builder = Builder::new(&template);
+    for resource in declared.iter().filter(|d| d.type_name == "AWS::RDS::DBCluster") {
+        builder.cluster(resource);
+    }
     let mut configuring = Vec::new();
     for resource in &declared {
         if !builder.declare(resource) {

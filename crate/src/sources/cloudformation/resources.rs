@@ -61,6 +61,9 @@ pub struct Builder<'a, 't> {
     resources: Vec<Resource>,
     index: HashMap<(&'static str, String), usize>,
     permissions: Vec<(usize, Permission)>,
+    /// The storage encryption of the template's Aurora clusters, by logical
+    /// id: their instances are encrypted exactly when the cluster is.
+    clusters: HashMap<&'a str, Attr<bool>>,
     /// A second policy attached to a resource that already has one (two
     /// bucket policies on one bucket): carried by a copy of the resource, so
     /// the model keeps and evaluates both.
@@ -76,6 +79,7 @@ impl<'a, 't> Builder<'a, 't> {
             resources: Vec::new(),
             index: HashMap::new(),
             permissions: Vec::new(),
+            clusters: HashMap::new(),
             overflow: Vec::new(),
             skipped: Vec::new(),
             notes: Vec::new(),
@@ -232,6 +236,28 @@ impl<'a, 't> Builder<'a, 't> {
         Some(target_of(&value))
     }
 
+    /// Remembers a DB cluster's storage encryption for its instances, which
+    /// may come before it in the template. AWS's default is unencrypted,
+    /// except for Aurora Serverless v1; a restored or replicated cluster
+    /// takes its source's setting.
+    pub fn cluster(&mut self, declared: &Declared<'a>) {
+        let props = &declared.properties;
+        let encrypted = match self.get(props, "StorageEncrypted") {
+            Some(value) => value.bool_attr(),
+            None if ["SnapshotIdentifier", "SourceDBClusterIdentifier", "ReplicationSourceIdentifier"]
+                .iter()
+                .any(|k| self.get(props, k).is_some()) =>
+            {
+                Attr::unresolved(declared.at.clone())
+            }
+            None => {
+                let serverless = self.text(props, "EngineMode").is_some_and(|m| m.eq_ignore_ascii_case("serverless"));
+                Attr::defaulted(serverless, declared.at.clone())
+            }
+        };
+        self.clusters.insert(declared.logical_id, encrypted);
+    }
+
     /// Reads one resource. Returns false when its type is not one Keyhole
     /// reads.
     pub fn declare(&mut self, declared: &Declared<'a>) -> bool {
@@ -313,6 +339,10 @@ impl<'a, 't> Builder<'a, 't> {
     pub fn attach(&mut self, declared: &Declared<'a>) -> bool {
         let props = &declared.properties;
         match declared.type_name {
+            // Read beforehand, into its instances (`cluster`). A Multi-AZ DB
+            // cluster (with its own instance class) has no instances to carry
+            // its settings, so it stays listed as skipped.
+            "AWS::RDS::DBCluster" if self.get(props, "DBClusterInstanceClass").is_none() => {}
             "AWS::S3::BucketPolicy" => {
                 let policy = self.policy(props, "PolicyDocument");
                 self.attach_to(declared, "Bucket", BUCKET, |_, r| {
@@ -604,7 +634,8 @@ impl<'a, 't> Builder<'a, 't> {
         if !rule.is_known() {
             sources.push(Attr::unresolved(rule.at.clone()));
         }
-        IngressRule { protocol, ports, sources, at: rule.at.clone() }
+        let prefix_lists = self.get(rule, "SourcePrefixListId").map(|id| id.string_attr()).into_iter().collect();
+        IngressRule { protocol, ports, sources, prefix_lists, at: rule.at.clone() }
     }
 
     /// Security group ids: the logical ids of the template's groups, or
@@ -632,10 +663,15 @@ impl<'a, 't> Builder<'a, 't> {
                 Attr::unresolved(at.clone())
             }
         };
+        let cluster = self.target(props, "DBClusterIdentifier");
         let storage_encrypted = match self.get(props, "StorageEncrypted") {
             // Aurora instances are encrypted, or not, by their cluster; AWS
-            // ignores the instance's own setting.
-            _ if self.get(props, "DBClusterIdentifier").is_some() => None,
+            // ignores the instance's own setting. A cluster the template does
+            // not create is not judged here.
+            _ if cluster.is_some() => match cluster {
+                Some(Target::Local(id)) => self.clusters.get(id.as_str()).cloned(),
+                _ => None,
+            },
             Some(value) => Some(value.bool_attr()),
             // Replicas and restores take their source's encryption.
             None if ["SourceDBInstanceIdentifier", "DBSnapshotIdentifier", "SourceDBClusterIdentifier"]

@@ -12,7 +12,7 @@ use crate::model::{
 use crate::sources::aws::s3::{bucket_arn, BUCKET};
 use crate::sources::Collector;
 
-use super::index::{Entry, Index};
+use super::index::{Entry, Index, Target};
 use super::value::{Read, Val};
 use super::{find_target, resource};
 
@@ -45,6 +45,7 @@ const KEYS: Targets = &[("aws_kms_key", KEY)];
 const REPOSITORIES: Targets = &[("aws_ecr_repository", REPOSITORY)];
 const SECRETS: Targets = &[("aws_secretsmanager_secret", SECRET)];
 const FUNCTIONS: Targets = &[("aws_lambda_function", FUNCTION)];
+const CLUSTERS: Targets = &[("aws_rds_cluster", "AWS::RDS::DBCluster")];
 const DOMAINS: Targets = &[("aws_opensearch_domain", DOMAIN), ("aws_elasticsearch_domain", DOMAIN)];
 
 /// Resources that configure another resource rather than being one.
@@ -106,6 +107,14 @@ pub fn primary(entry: &Entry, index: &Index, collector: &mut Collector) -> bool 
         }
         "aws_security_group" | "aws_default_security_group" => security_group(entry),
         "aws_db_instance" => db_instance(entry, index),
+        // Read into its instances (`cluster_instance`), which the rules judge,
+        // as the AWS exports show them. A Multi-AZ DB cluster (with its own
+        // instance class) has none, so it stays listed as skipped.
+        "aws_rds_cluster" if !entry.is_set("db_cluster_instance_class") => {
+            collector.resources += 1;
+            return true;
+        }
+        "aws_rds_cluster_instance" => cluster_instance(entry, index),
         "aws_db_snapshot" => db_snapshot(entry, SnapshotFamily::RdsInstance, DB_SNAPSHOT),
         "aws_db_cluster_snapshot" => db_snapshot(entry, SnapshotFamily::RdsCluster, DB_CLUSTER_SNAPSHOT),
         "aws_redshift_cluster" => aws(
@@ -155,10 +164,8 @@ fn bucket(entry: &Entry) -> Resource {
     let mut b = S3Bucket {
         acl: inline_acl(entry),
         policy: entry.computed("policy").policy_attr(),
-        // Providers before 5.0 show a block the configuration leaves out as
-        // `[]`, which reads as "not configured" here, even on a new bucket.
-        encryption: block_present(&entry.computed("server_side_encryption_configuration")),
-        logging: block_present(&entry.computed("logging")),
+        encryption: bucket_block(entry, "server_side_encryption_configuration"),
+        logging: bucket_block(entry, "logging"),
         declared: entry.declared,
         ..S3Bucket::default()
     };
@@ -171,6 +178,20 @@ fn bucket(entry: &Entry) -> Resource {
         b.logging.get_or_insert_with(|| Attr::defaulted(false, at));
     }
     aws(entry, BUCKET, Kind::S3Bucket(b))
+}
+
+/// A bucket's inline encryption or logging block. Providers before 5.0 show
+/// a block the configuration leaves out of a new bucket as `[]`: that is
+/// "left to AWS", so it reads as absent and the new-bucket defaults apply,
+/// as for a CloudFormation bucket without the property. An existing bucket's
+/// `[]` (a state) is AWS's answer: off.
+fn bucket_block(entry: &Entry, key: &str) -> Option<Attr<bool>> {
+    let block = entry.computed(key);
+    let configured = entry.config.is_some_and(|c| c.contains_key(key));
+    if entry.declared && !configured && !block.is_unknown() && !block.has_content() {
+        return None;
+    }
+    block_present(&block)
 }
 
 /// Whether a nested configuration block (`logging`, `rule`...) is present.
@@ -309,10 +330,13 @@ fn with_bucket(entry: &Entry, index: &Index, collector: &mut Collector, change: 
 struct RuleKeys {
     protocol: &'static str,
     cidrs: &'static [&'static str],
+    prefix_lists: &'static str,
 }
 
-const INLINE_RULE: RuleKeys = RuleKeys { protocol: "protocol", cidrs: &["cidr_blocks", "ipv6_cidr_blocks"] };
-const VPC_RULE: RuleKeys = RuleKeys { protocol: "ip_protocol", cidrs: &["cidr_ipv4", "cidr_ipv6"] };
+const INLINE_RULE: RuleKeys =
+    RuleKeys { protocol: "protocol", cidrs: &["cidr_blocks", "ipv6_cidr_blocks"], prefix_lists: "prefix_list_ids" };
+const VPC_RULE: RuleKeys =
+    RuleKeys { protocol: "ip_protocol", cidrs: &["cidr_ipv4", "cidr_ipv6"], prefix_lists: "prefix_list_id" };
 
 fn strings(val: &Val) -> Vec<Attr<String>> {
     match val.read() {
@@ -354,7 +378,8 @@ fn ingress_rule(rule: &Val, keys: &RuleKeys, at: Origin) -> IngressRule {
         }
     };
     let sources = keys.cidrs.iter().flat_map(|key| strings(&rule.get(key))).collect();
-    IngressRule { protocol, ports, sources, at }
+    let prefix_lists = strings(&rule.get(keys.prefix_lists)).into_iter().filter(|p| p.known() != Some(&String::new()));
+    IngressRule { protocol, ports, sources, prefix_lists: prefix_lists.collect(), at }
 }
 
 /// A rule list unknown until apply: one rule with nothing resolved, so the
@@ -364,6 +389,7 @@ fn unresolved_rule(at: Origin) -> IngressRule {
         protocol: Attr::unresolved(at.clone()),
         ports: Some(Attr::unresolved(at.clone())),
         sources: vec![Attr::unresolved(at.clone())],
+        prefix_lists: Vec::new(),
         at,
     }
 }
@@ -399,6 +425,7 @@ fn with_group(entry: &Entry, index: &Index, collector: &mut Collector, rule: Ing
             r.protocol.value == rule.protocol.value
                 && r.ports.as_ref().map(|p| p.value) == rule.ports.as_ref().map(|p| p.value)
                 && r.sources.iter().map(|s| &s.value).eq(rule.sources.iter().map(|s| &s.value))
+                && r.prefix_lists.iter().map(|s| &s.value).eq(rule.prefix_lists.iter().map(|s| &s.value))
         };
         if !group.ingress.iter().any(same) {
             group.ingress.push(rule);
@@ -450,6 +477,45 @@ fn db_instance(entry: &Entry, index: &Index) -> Resource {
         port: entry.attr("port").int().filter(|p| (1..=65535).contains(p)).map(|p| p as u32),
         engine,
         security_groups: group_ids(index, entry, "vpc_security_group_ids"),
+    };
+    aws(entry, DB_INSTANCE, Kind::RdsInstance(db))
+}
+
+/// The storage encryption of an `aws_rds_cluster`: the provider's default
+/// is off, except for Aurora Serverless v1; a restored or replicated cluster
+/// takes its source's.
+fn cluster_encryption(cluster: &Entry) -> Option<Attr<bool>> {
+    let encrypted = cluster.computed("storage_encrypted").bool_attr();
+    if encrypted.is_some() || !cluster.declared {
+        return encrypted;
+    }
+    let inherits = ["snapshot_identifier", "replication_source_identifier", "restore_to_point_in_time", "s3_import"]
+        .iter()
+        .any(|k| cluster.is_set(k));
+    Some(if inherits {
+        Attr::unresolved(cluster.at())
+    } else {
+        Attr::defaulted(cluster.text("engine_mode") == Some("serverless"), cluster.at())
+    })
+}
+
+/// An Aurora instance: encrypted exactly when its cluster is, and behind
+/// its cluster's security groups. A state shows the instance's own copy of
+/// the encryption; a plan leaves it unknown, so it comes from the cluster.
+fn cluster_instance(entry: &Entry, index: &Index) -> Resource {
+    let cluster = match index.target(entry, "cluster_identifier", CLUSTERS) {
+        Target::Entry(at) => index.get(at),
+        Target::External(_) | Target::Unresolved => None,
+    };
+    let own = entry.computed("storage_encrypted").bool_attr().filter(|a| a.known().is_some());
+    let storage_encrypted = own.or_else(|| cluster.and_then(cluster_encryption));
+    let port = entry.attr("port").int().or_else(|| cluster.and_then(|c| c.attr("port").int()));
+    let db = RdsInstance {
+        publicly_accessible: entry.attr("publicly_accessible").bool_attr(),
+        storage_encrypted,
+        port: port.filter(|p| (1..=65535).contains(p)).map(|p| p as u32),
+        engine: entry.text("engine").map(str::to_string),
+        security_groups: cluster.map(|c| group_ids(index, c, "vpc_security_group_ids")).unwrap_or_default(),
     };
     aws(entry, DB_INSTANCE, Kind::RdsInstance(db))
 }

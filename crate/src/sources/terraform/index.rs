@@ -192,6 +192,7 @@ fn identifying(type_name: &str) -> &'static [&'static str] {
         "aws_sns_topic" | "aws_secretsmanager_secret" => &["id", "arn", "name"],
         "aws_lambda_function" => &["function_name", "arn", "id"],
         "aws_kms_key" => &["key_id", "id", "arn"],
+        "aws_rds_cluster" => &["cluster_identifier", "id", "arn"],
         "aws_ecr_repository" => &["name", "id", "arn"],
         "aws_opensearch_domain" | "aws_elasticsearch_domain" => &["domain_name", "id", "arn"],
         "aws_ebs_snapshot" | "aws_ebs_snapshot_copy" | "aws_ami" | "aws_ami_copy" | "aws_ami_from_instance" => &["id"],

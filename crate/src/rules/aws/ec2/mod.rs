@@ -84,7 +84,8 @@ pub fn tcp_ports_opened(rule: &IngressRule, wanted: &[u32]) -> (Truth, Vec<u32>)
 /// Whether the rule's sources let the whole internet in: any `0.0.0.0/0` or
 /// `::/0`, or ranges that together cover the whole IPv4 or IPv6 space
 /// (`0.0.0.0/1` plus `128.0.0.0/1`). `Unknown` when no resolved source is
-/// open but one could not be resolved. Returns the sources to blame.
+/// open but one could not be resolved, or the rule admits a managed prefix
+/// list (whose entries no export shows). Returns the sources to blame.
 pub fn world_sources(rule: &IngressRule) -> (Truth, Vec<&Attr<String>>) {
     let world: Vec<&Attr<String>> =
         rule.sources.iter().filter(|s| s.known().is_some_and(|cidr| net::is_world(cidr))).collect();
@@ -96,7 +97,8 @@ pub fn world_sources(rule: &IngressRule) -> (Truth, Vec<&Attr<String>>) {
     if net::covers_internet(&ranges) {
         return (Truth::Yes, known);
     }
-    let unresolved: Vec<&Attr<String>> = rule.sources.iter().filter(|s| s.known().is_none()).collect();
+    let unresolved: Vec<&Attr<String>> =
+        rule.sources.iter().filter(|s| s.known().is_none()).chain(&rule.prefix_lists).collect();
     if !unresolved.is_empty() {
         return (Truth::Unknown, unresolved);
     }
@@ -166,6 +168,9 @@ pub fn source_evidence(sources: &[&Attr<String>]) -> Vec<(Origin, String)> {
         .map(|s| {
             let note = match s.known() {
                 Some(cidr) if net::is_world(cidr) => format!("source {cidr} is the whole internet"),
+                Some(list) if net::parse_cidr(list).is_none() => {
+                    format!("source {list} is a managed prefix list, whose ranges are not in the upload")
+                }
                 Some(cidr) => {
                     format!("source {cidr}: together with the rule's other ranges it covers the whole internet")
                 }
@@ -179,7 +184,7 @@ pub fn source_evidence(sources: &[&Attr<String>]) -> Vec<(Origin, String)> {
 /// Why an undecided ingress finding is undecided.
 pub fn unknown_reason(rule: &IngressRule, sources: Truth) -> &'static str {
     if sources == Truth::Unknown {
-        "a source range could not be resolved"
+        "a source range could not be resolved (or is a managed prefix list, whose ranges are not in the upload)"
     } else if protocol(rule) == Protocol::Unresolved {
         "the protocol could not be resolved"
     } else {
