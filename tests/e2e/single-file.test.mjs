@@ -91,7 +91,10 @@ describe('the single file from disk', () => {
   });
 
   test('Trusted Types refuse HTML strings and any other script URL', async () => {
-    const { context, page } = await open();
+    const { context, page, log } = await open();
+    // These refusals are the point of the test: the afterEach check lets them
+    // through, and the test asserts that each one was reported.
+    log.allowViolations(/require-trusted-types-for|trusted-types|TrustedHTML|TrustedScriptURL|Trusted Type/);
     const refused = await page.evaluate(() => {
       const out = {};
       try {
@@ -116,6 +119,8 @@ describe('the single file from disk', () => {
     });
     assert.deepEqual(refused, { html: 'TypeError', worker: 'TypeError', policy: 'TypeError' });
     assert.equal(await page.evaluate(() => window.__pwned), undefined);
+    const directives = log.violations.map((v) => v.directive).sort();
+    assert.deepEqual(directives, ['require-trusted-types-for', 'require-trusted-types-for', 'trusted-types'], JSON.stringify(log.violations));
     await context.close();
   });
 });
