@@ -22,6 +22,8 @@ export const DIST = join(ROOT, 'dist', 'www');
 export const FIXTURES = join(ROOT, 'tests', 'e2e', 'fixtures');
 export const ARTIFACTS = join(ROOT, 'tests', 'e2e', 'artifacts');
 export const SINGLE_FILE_URL = pathToFileURL(join(DIST, 'keyhole.html')).href;
+/** Files whose name holds this make worker-crash.test.mjs's injected worker trap; sinks.test.mjs checks it never ships. */
+export const CRASH_MARK = 'crash-me';
 
 /** The demo the build embedded (see scripts/build-www.sh). */
 export const DEMO = existsSync(join(ROOT, 'demo', 'dealership-aws.json'))

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import {
-  DEMO, DIST, FIXTURES, SINGLE_FILE_URL, assertPrivate, assertShowsReport, cli, launch, record, screenshot, waitReady, waitResults,
+  DEMO, DIST, FIXTURES, SINGLE_FILE_URL, assertPrivate, assertShowsReport, cli, launch, openPage, screenshot, waitResults,
 } from './helpers.mjs';
 
 let browser;
@@ -21,14 +21,8 @@ after(async () => {
   await browser?.close();
 });
 
-async function open() {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  const log = await record(context);
-  const page = await context.newPage();
-  await page.goto(SINGLE_FILE_URL);
-  await waitReady(page);
-  log.mark('loaded');
-  return { context, page, log };
+function open() {
+  return openPage(browser, SINGLE_FILE_URL);
 }
 
 describe('the single file from disk', () => {
