@@ -68,7 +68,14 @@ class AuditWorker {
     if (this.onFatal) this.onFatal(error);
     for (const { reject } of this.pending.values()) reject(error);
     this.pending.clear();
+    this.retire();
+  }
+
+  /** Ends the worker; the next call starts a fresh one (a new wasm instance). */
+  retire() {
     if (this.worker) this.worker.terminate();
+    // The single file's blob: URL is not needed once its worker is gone.
+    if (SINGLE_FILE && allowedWorkerUrl) URL.revokeObjectURL(allowedWorkerUrl);
     this.worker = null;
     this.ready = null;
   }
@@ -96,9 +103,7 @@ class AuditWorker {
       job.reject(error);
       if (msg.fatal) {
         // The wasm instance is not usable after a panic: start a fresh one.
-        if (this.worker) this.worker.terminate();
-        this.worker = null;
-        this.ready = null;
+        this.retire();
       }
     } else {
       job.resolve(msg);
