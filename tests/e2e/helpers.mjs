@@ -1,6 +1,16 @@
 // Shared pieces of the end-to-end tests: the browser, the server, the CLI,
 // and recorders for requests, console messages and CSP violations.
+//
+// For test authors: open pages ONLY through a browser from `launch()` (or
+// `openPage()`). Every context such a browser makes is recorded, and after
+// EACH test (the `afterEach` hook below, registered by importing this file)
+// the test fails if any page or worker reported a CSP or Trusted Types
+// violation, an uncaught error, or called the XSS canary (`__xss(...)`,
+// `window.__pwned = ...`, `alert(...)`). Nothing to call: it is structural.
+// A test that provokes a violation on purpose declares it with
+// `log.allowViolations(/pattern/)` and asserts on it itself.
 
+import { afterEach } from 'node:test';
 import { spawn, execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -12,6 +22,8 @@ export const DIST = join(ROOT, 'dist', 'www');
 export const FIXTURES = join(ROOT, 'tests', 'e2e', 'fixtures');
 export const ARTIFACTS = join(ROOT, 'tests', 'e2e', 'artifacts');
 export const SINGLE_FILE_URL = pathToFileURL(join(DIST, 'keyhole.html')).href;
+/** Files whose name holds this make worker-crash.test.mjs's injected worker trap; sinks.test.mjs checks it never ships. */
+export const CRASH_MARK = 'crash-me';
 
 /** The demo the build embedded (see scripts/build-www.sh). */
 export const DEMO = existsSync(join(ROOT, 'demo', 'dealership-aws.json'))
@@ -31,12 +43,39 @@ export const CHROMIUM_ARGS = [
   '--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1',
 ];
 
+/**
+ * Launches Chromium. Every context it makes (newContext, and newPage's) is
+ * recorded with `record()` before any page opens, so that the afterEach
+ * check below covers every page of every test.
+ */
 export async function launch() {
-  return chromium.launch({
+  const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
     args: CHROMIUM_ARGS,
     headless: true,
   });
+  const newContext = browser.newContext.bind(browser);
+  browser.newContext = async (options) => {
+    const context = await newContext(options);
+    await record(context);
+    return context;
+  };
+  browser.newPage = async (options) => (await browser.newContext(options)).newPage();
+  return browser;
+}
+
+/**
+ * A recorded context and a page on `url`, started (waitReady) and marked
+ * 'loaded'. Resolves with { context, page, log }.
+ */
+export async function openPage(browser, url, options = {}) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, ...options });
+  const log = await record(context);
+  const page = await context.newPage();
+  await page.goto(url);
+  await waitReady(page);
+  log.mark('loaded');
+  return { context, page, log };
 }
 
 /** Starts scripts/serve.mjs on a free port; resolves with { url, close }. */
@@ -86,20 +125,41 @@ export function cli(cwd, names, format = 'json') {
   }
 }
 
+const recorded = new WeakMap(); // context -> its log
+const watchedLogs = []; // every log made in this test file, for the afterEach check
+
 /**
  * Records everything the tests assert on: every request (from the page and
- * its workers), console messages, page errors, and CSP violations (the
+ * its workers), console messages, page errors, CSP violations (the
  * `securitypolicyviolation` event, in the page; a worker's show up in the
- * console, which is recorded too).
+ * console, which is recorded too) and calls of the XSS canary. Calling it
+ * again on the same context returns the same log.
  */
 export async function record(context) {
-  const log = { requests: [], console: [], errors: [], marks: {} };
+  if (recorded.has(context)) return recorded.get(context);
+  const log = { requests: [], console: [], errors: [], violations: [], canary: [], marks: {}, allowed: [], checked: {} };
+  recorded.set(context, log);
+  watchedLogs.push(log);
+  log.allowViolations = (pattern) => log.allowed.push(pattern);
   context.on('request', (req) => log.requests.push({ url: req.url(), at: Date.now(), type: req.resourceType() }));
+  // Reports reach Node at once and survive navigations (window.__violations does not).
+  await context.exposeBinding('__keyholeWatch', (source, kind, detail) => {
+    if (kind === 'violation') log.violations.push(detail);
+    else log.canary.push(String(detail));
+  });
   await context.addInitScript(() => {
+    const report = window.__keyholeWatch;
     window.__violations = [];
     document.addEventListener('securitypolicyviolation', (e) => {
-      window.__violations.push({ directive: e.violatedDirective, blocked: e.blockedURI, sample: e.sample });
+      const v = { directive: e.violatedDirective, blocked: e.blockedURI, sample: e.sample };
+      window.__violations.push(v);
+      report('violation', v);
     });
+    // The canary: XSS payloads in the fixtures call one of these. Any call is
+    // injected code running in the page.
+    window.__xss = (tag) => report('canary', '__xss(' + tag + ')');
+    Object.defineProperty(window, '__pwned', { get: () => undefined, set: (v) => report('canary', '__pwned=' + v) });
+    for (const name of ['alert', 'confirm', 'prompt', 'print']) window[name] = (arg) => report('canary', name + '(' + arg + ')');
     // Phases the progress panel went through, with times (for the big-file test).
     window.__phases = [];
     window.__ticks = [];
@@ -138,8 +198,29 @@ export async function record(context) {
 
 /** Console lines that mean a CSP or Trusted Types problem. */
 export function cspConsole(log) {
-  return log.console.filter((m) => /Content Security Policy|Content-Security-Policy|Trusted ?Type|Refused to/i.test(m.text));
+  return log.console.filter((m) => /Content Security Policy|Content-Security-Policy|Trusted ?(Type|HTML|Script)|Refused to/i.test(m.text));
 }
+
+/** What `log` recorded since the last check that no test allowed: violations, CSP console lines, page errors, canary calls. */
+function unexpected(log) {
+  const since = (key, list) => {
+    const from = log.checked[key] || 0;
+    log.checked[key] = list.length;
+    return list.slice(from);
+  };
+  const allowed = (text) => log.allowed.some((p) => p.test(text));
+  return [
+    ...since('violations', log.violations).map((v) => 'CSP violation: ' + JSON.stringify(v)),
+    ...since('console', cspConsole(log)).map((m) => 'console: ' + m.text),
+    ...since('errors', log.errors).map((e) => 'uncaught error: ' + e),
+  ].filter((p) => !allowed(p)).concat(since('canary', log.canary).map((c) => 'injected code ran: ' + c));
+}
+
+// The structural check (see the top of this file): every test, every page.
+afterEach(() => {
+  const problems = watchedLogs.flatMap(unexpected);
+  if (problems.length) throw new Error('the page broke its security promises during this test:\n  ' + problems.join('\n  '));
+});
 
 /** Requests that touch the network (blob: and data: URLs never leave the tab). */
 export function networkRequests(requests) {

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import {
-  DEMO, DIST, FIXTURES, SINGLE_FILE_URL, assertPrivate, assertShowsReport, cli, launch, record, screenshot, waitReady, waitResults,
+  DEMO, DIST, FIXTURES, SINGLE_FILE_URL, assertPrivate, assertShowsReport, cli, launch, openPage, screenshot, waitResults,
 } from './helpers.mjs';
 
 let browser;
@@ -21,14 +21,8 @@ after(async () => {
   await browser?.close();
 });
 
-async function open() {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  const log = await record(context);
-  const page = await context.newPage();
-  await page.goto(SINGLE_FILE_URL);
-  await waitReady(page);
-  log.mark('loaded');
-  return { context, page, log };
+function open() {
+  return openPage(browser, SINGLE_FILE_URL);
 }
 
 describe('the single file from disk', () => {
@@ -91,7 +85,10 @@ describe('the single file from disk', () => {
   });
 
   test('Trusted Types refuse HTML strings and any other script URL', async () => {
-    const { context, page } = await open();
+    const { context, page, log } = await open();
+    // These refusals are the point of the test: the afterEach check lets them
+    // through, and the test asserts that each one was reported.
+    log.allowViolations(/require-trusted-types-for|trusted-types|TrustedHTML|TrustedScriptURL|Trusted Type/);
     const refused = await page.evaluate(() => {
       const out = {};
       try {
@@ -116,6 +113,8 @@ describe('the single file from disk', () => {
     });
     assert.deepEqual(refused, { html: 'TypeError', worker: 'TypeError', policy: 'TypeError' });
     assert.equal(await page.evaluate(() => window.__pwned), undefined);
+    const directives = log.violations.map((v) => v.directive).sort();
+    assert.deepEqual(directives, ['require-trusted-types-for', 'require-trusted-types-for', 'trusted-types'], JSON.stringify(log.violations));
     await context.close();
   });
 });

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import {
-  DEMO, FIXTURES, ROOT, assertPrivate, assertShowsReport, cli, cliPath, expandAll, launch, record, screenshot, serve, text, waitReady, waitResults,
+  DEMO, FIXTURES, ROOT, assertPrivate, assertShowsReport, cli, cliPath, expandAll, launch, openPage, screenshot, serve, text, waitResults,
 } from './helpers.mjs';
 
 let server;
@@ -24,14 +24,8 @@ after(async () => {
   await server?.close();
 });
 
-async function open(options = {}) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, ...options });
-  const log = await record(context);
-  const page = await context.newPage();
-  await page.goto(server.url + (options.path || ''));
-  await waitReady(page);
-  log.mark('loaded');
-  return { context, page, log };
+function open({ path = '', ...options } = {}) {
+  return openPage(browser, server.url + path, options);
 }
 
 /** The CLI's report for the demo the page embeds. */

@@ -222,9 +222,10 @@ async function runAudit() {
   const total = state.files.reduce((sum, f) => sum + f.size, 0);
   const started = performance.now();
   progress.set('auditing', 'Checking ' + formatBytes(total) + ' of configuration…', null, 'Starting the check on this device…');
+  let status = 'Running on this device, in the background';
   const tick = setInterval(() => {
     const s = ((performance.now() - started) / 1000).toFixed(1);
-    $('#progress-detail').textContent = 'Running on this device, in the background · ' + s + ' s';
+    $('#progress-detail').textContent = status + ' · ' + s + ' s';
   }, 200);
   const payload = state.files.map((f) => ({ name: f.name, buffer: f.bytes.buffer }));
   for (const f of state.files) {
@@ -233,7 +234,7 @@ async function runAudit() {
   }
   let result;
   try {
-    result = await worker.audit(payload, () => {});
+    result = await worker.auditIsolating(payload, (text) => { status = text; });
   } catch (err) {
     clearInterval(tick);
     restoreFiles(err.files);
@@ -256,7 +257,7 @@ async function runAudit() {
   showReport(report);
   setBusy(false);
   progress.set('idle', '', 1);
-  $('#fatal').hidden = true;
+  showCrashed(result.crashed);
   // Bring the results into view, unless the user is busy elsewhere (typing,
   // or reading another page of the site).
   const active = document.activeElement;
@@ -267,6 +268,17 @@ async function runAudit() {
     headline.focus({ preventScroll: true });
     $('#files').scrollIntoView({ block: 'start' });
   }
+}
+
+/** Names, in the alert region, the files the audit worker died on (it was restarted for the others). */
+function showCrashed(crashed) {
+  const box = $('#fatal');
+  box.hidden = crashed.length === 0;
+  if (box.hidden) return;
+  const names = crashed.map((c, i) => [i ? ', ' : '', h('span', { class: 'name' }, c.name)]);
+  clear(box).appendChild(h('p', null, h('strong', null, 'Keyhole stopped while checking ', names, '. '),
+    'It restarted and checked your other files. ', crashed.length === 1 ? 'This file was' : 'These files were',
+    ' not checked: ', crashed.map((c) => c.message).join(' ')));
 }
 
 function restoreFiles(files) {
@@ -364,7 +376,11 @@ function showReport(report) {
   const headline = clear($('#headline'));
   const worst = SEVERITIES.find((s) => report.summary[s] > 0);
   headline.dataset.worst = worst || 'none';
-  if (total === 0) {
+  if (total === 0 && unreadable) {
+    // Never "no problems" alone when a file was not understood.
+    headline.appendChild(h('p', { class: 'headline-text' }, icon('alert'),
+      plural(unreadable, 'file') + ' could not be checked' + (resources ? '; no problems found in ' + plural(resources, 'resource') + ' from the others' : '') + '.'));
+  } else if (total === 0) {
     headline.appendChild(h('p', { class: 'headline-text' }, icon('check', 'ok-icon'),
       'No problems found in ' + plural(resources, 'resource') + '.'));
   } else {

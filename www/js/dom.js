@@ -1,19 +1,29 @@
 // DOM helpers. Every string becomes a text node: nothing from a user's file
-// is ever parsed as HTML (there is no innerHTML anywhere in the page, and
-// Trusted Types would refuse it).
+// is ever parsed as markup (no HTML-string sink is used anywhere in the page,
+// tests/e2e/sinks.test.mjs checks the build, and Trusted Types would refuse
+// one). See docs/security.md.
+
+// Attributes that load or run something. h() refuses them, so that no
+// caller can pass a file's text into one by mistake.
+const UNSAFE_ATTRIBUTES = /^(src|srcdoc|srcset|action|formaction|xlink:href|style|data|code|codebase)$/i;
+// Links may go to a place in the page, a blob: the page made, or an https: page.
+const SAFE_HREF = /^(#|blob:|https:\/\/)/;
 
 /**
  * h('p', { class: 'x', 'aria-label': 'y' }, 'text', child, [more]) -> Element
- * Attributes are set with setAttribute; `on*` keys become listeners. Values
- * of `href` must be page-internal constants (never user data).
+ * Attributes are set with setAttribute; `on*` keys must be functions and
+ * become listeners. `href` must be a page-internal link, a blob: or https:.
  */
 function h(tag, attrs, ...children) {
   const el = document.createElement(tag);
   if (attrs) {
     for (const [key, value] of Object.entries(attrs)) {
       if (value === undefined || value === null || value === false) continue;
-      if (key.startsWith('on') && typeof value === 'function') {
+      if (/^on/i.test(key)) {
+        if (typeof value !== 'function') throw new TypeError('h(): ' + key + ' must be a function');
         el.addEventListener(key.slice(2), value);
+      } else if (UNSAFE_ATTRIBUTES.test(key) || (key === 'href' && !SAFE_HREF.test(String(value)))) {
+        throw new TypeError('h(): refusing ' + key + '="' + String(value).slice(0, 80) + '"');
       } else if (key === 'dataset') {
         Object.assign(el.dataset, value);
       } else if (key === 'hidden' || key === 'disabled' || key === 'checked' || key === 'selected') {

@@ -8,10 +8,28 @@ let lastReport = null; // the last audit's report as JSON text, for downloads
 
 function failure(err) {
   // A panic traps (RuntimeError: unreachable); the panic hook left its message.
+  // Running out of memory aborts, which traps too. A stack overflow in wasm is
+  // a RangeError. After any of these the wasm instance is not safe to use
+  // again: `fatal` tells the page to start a fresh worker.
   const panic = self.__keyholePanic;
   self.__keyholePanic = undefined;
   const message = panic || (err && err.message) || String(err);
-  return { message, fatal: Boolean(panic) || (typeof WebAssembly !== 'undefined' && err instanceof WebAssembly.RuntimeError) };
+  const trapped = (typeof WebAssembly !== 'undefined' && err instanceof WebAssembly.RuntimeError) || err instanceof RangeError;
+  return { message, fatal: Boolean(panic) || trapped };
+}
+
+/**
+ * Files the page found this worker's predecessors dying on are listed in the
+ * report as unreadable inputs, at their place in the upload, so that the
+ * page and every downloaded report say they were not checked.
+ */
+function withCrashed(json, crashed) {
+  if (!crashed || crashed.length === 0) return json;
+  const report = JSON.parse(json);
+  for (const c of [...crashed].sort((a, b) => a.index - b.index)) {
+    report.inputs.splice(c.index, 0, { file: c.name, format: null, resources: 0, skipped: [], error: c.error });
+  }
+  return JSON.stringify(report);
 }
 
 self.onmessage = async (event) => {
@@ -29,7 +47,7 @@ self.onmessage = async (event) => {
       self.postMessage({ type: 'phase', id: msg.id, phase: 'auditing' });
       const files = msg.files.map((f) => ({ name: f.name, bytes: new Uint8Array(f.buffer) }));
       const started = performance.now();
-      const json = api.auditJson(files);
+      const json = withCrashed(api.auditJson(files), msg.crashed);
       const elapsed = performance.now() - started;
       lastReport = json;
       // The bytes were copied into wasm memory: hand the buffers back, so the

@@ -64,10 +64,18 @@ class AuditWorker {
 
   crash(message) {
     const error = new Error(message);
+    error.fatal = true; // no `files`: what was sent to the dead worker is lost
     if (this.onFatal) this.onFatal(error);
     for (const { reject } of this.pending.values()) reject(error);
     this.pending.clear();
+    this.retire();
+  }
+
+  /** Ends the worker; the next call starts a fresh one (a new wasm instance). */
+  retire() {
     if (this.worker) this.worker.terminate();
+    // The single file's blob: URL is not needed once its worker is gone.
+    if (SINGLE_FILE && allowedWorkerUrl) URL.revokeObjectURL(allowedWorkerUrl);
     this.worker = null;
     this.ready = null;
   }
@@ -91,12 +99,11 @@ class AuditWorker {
     if (msg.type === 'error') {
       const error = new Error(msg.message);
       error.files = msg.files;
+      error.fatal = Boolean(msg.fatal);
       job.reject(error);
       if (msg.fatal) {
         // The wasm instance is not usable after a panic: start a fresh one.
-        if (this.worker) this.worker.terminate();
-        this.worker = null;
-        this.ready = null;
+        this.retire();
       }
     } else {
       job.resolve(msg);
@@ -115,6 +122,59 @@ class AuditWorker {
   /** files: [{ name, buffer: ArrayBuffer }] (transferred, and handed back in the result). */
   audit(files, onPhase) {
     return this.call({ type: 'audit', files }, files.map((f) => f.buffer), onPhase);
+  }
+
+  /**
+   * Audits the files, and survives a file that kills the worker (a panic, a
+   * wasm trap, running out of memory): the dead worker is replaced, each
+   * file is audited alone to find the one(s) it dies on, and the others are
+   * audited together, with the culprits listed as unreadable inputs. Resolves
+   * like audit(), plus `crashed`: [{ name, message }]. Rejects, with the
+   * files handed back where the worker could, when that is not possible:
+   * the worker vanished with the files, or it dies only on the files together.
+   * onStatus(text) hears what is going on.
+   */
+  async auditIsolating(files, onStatus) {
+    try {
+      return Object.assign(await this.audit(files), { crashed: [] });
+    } catch (err) {
+      if (!err.fatal || !err.files) throw err;
+      const returned = new Map(err.files.map((f) => [f.name, f.buffer]));
+      const pool = files.map((f, index) => ({ index, name: f.name, buffer: returned.get(f.name) }));
+      const crashed = [];
+      if (pool.length === 1) {
+        crashed.push({ index: 0, name: pool[0].name, message: err.message });
+      } else {
+        for (const f of pool) {
+          if (onStatus) onStatus('Keyhole stopped on one of your files and restarted. Checking ' + f.name + ' on its own…');
+          try {
+            const alone = await this.audit([{ name: f.name, buffer: f.buffer }]);
+            f.buffer = alone.files[0].buffer;
+          } catch (e) {
+            if (!e.fatal || !e.files) throw e;
+            f.buffer = e.files[0].buffer;
+            crashed.push({ index: f.index, name: f.name, message: e.message });
+          }
+        }
+      }
+      if (crashed.length === 0) {
+        err.files = pool.map((f) => ({ name: f.name, buffer: f.buffer }));
+        throw err;
+      }
+      const bad = new Set(crashed.map((c) => c.index));
+      const rest = pool.filter((f) => !bad.has(f.index)).map((f) => ({ name: f.name, buffer: f.buffer }));
+      const notes = crashed.map((c) => ({
+        index: c.index,
+        name: c.name,
+        error: 'Keyhole stopped while checking this file, so nothing in it was checked (' + c.message + ').',
+      }));
+      if (onStatus) onStatus('Checking the other files…');
+      const result = await this.call({ type: 'audit', files: rest, crashed: notes }, rest.map((f) => f.buffer));
+      // The crashed files' bytes stay with the page, for a later try.
+      result.files = result.files.concat(pool.filter((f) => bad.has(f.index)).map((f) => ({ name: f.name, buffer: f.buffer })));
+      result.crashed = crashed.map(({ name, message }) => ({ name, message }));
+      return result;
+    }
   }
 
   render(format) {
