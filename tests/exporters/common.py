@@ -347,3 +347,32 @@ def audit_any(test, keyhole, bundle_path, fmt):
     test.assertEqual(inputs[0].get("format"), fmt, inputs[0])
     test.assertEqual(inputs[0].get("skipped"), [], "every recorded call is one Keyhole reads")
     return report
+
+
+def check_in_page(test, keyhole, bundle_path):
+    """Drop the bundle into the built page (page_check.mjs) and check it shows the CLI's report.
+
+    Needs the single file (scripts/build-www.sh), node with playwright-core
+    (npm ci) and Chromium: scripts/test.sh runs the web suite first. Fails
+    under CI=true when one is missing, skips otherwise.
+    """
+    missing = []
+    if not (ROOT / "dist" / "www" / "keyhole.html").is_file():
+        missing.append("dist/www/keyhole.html (scripts/build-www.sh)")
+    if not (ROOT / "node_modules" / "playwright-core").is_dir():
+        missing.append("node_modules/playwright-core (npm ci)")
+    if shutil.which("node") is None:
+        missing.append("node")
+    if not Path(os.environ.get("CHROMIUM", "/usr/bin/chromium")).is_file():
+        missing.append("chromium")
+    if missing:
+        msg = "cannot drop the bundle into the page: missing " + ", ".join(missing)
+        if IN_CI:
+            test.fail(msg + " (CI=true)")
+        raise unittest.SkipTest(msg)
+    env = dict(os.environ, KEYHOLE_CLI=str(keyhole))
+    proc = subprocess.run(["node", str(HERE / "page_check.mjs"), str(bundle_path)], capture_output=True,
+                          timeout=180, env=env, cwd=str(ROOT))
+    test.assertEqual(proc.returncode, 0, "the page does not show the CLI's report for this bundle:\n"
+                     + proc.stdout.decode("utf-8", "replace")[-2000:] + proc.stderr.decode("utf-8", "replace")[-4000:])
+    return json.loads(proc.stdout.decode("utf-8").strip().splitlines()[-1])

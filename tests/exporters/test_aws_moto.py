@@ -342,6 +342,18 @@ class MotoExportTest(unittest.TestCase):
             f"the failed s3control get-public-access-block is not in the report's unchecked list: {unchecked[:1000]}",
         )
 
+    def test_10_page_shows_the_same_report(self):
+        """The "done" check: the bundle, dropped into the page, shows what the CLI reports.
+
+        test_09 has checked the CLI's exposure findings are exactly the seeded
+        ones, so the page shows the seeded exposures and none of the look-alikes.
+        """
+        self.bundle()
+        keyhole = common.require_keyhole(self)
+        report = common.audit(self, keyhole, self.bundle_path)
+        shown = common.check_in_page(self, keyhole, self.bundle_path)
+        self.assertEqual(shown["findings"], len(report["findings"]))
+
 
 if __name__ == "__main__":
     unittest.main()

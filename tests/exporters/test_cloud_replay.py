@@ -127,6 +127,14 @@ class ReplayCase(unittest.TestCase):
         self.assertEqual(on_look_alikes, [])
         self.check_unchecked(report.get("unchecked", []))
 
+    def test_page_shows_the_same_report(self):
+        """Dropped into the page, the bundle shows what the CLI reports (checked just above)."""
+        path = self.bundle_path()
+        keyhole = common.require_keyhole(self)
+        shown = common.check_in_page(self, keyhole, path)
+        self.assertEqual(shown["findings"], len(self.FIXTURE.EXPECTED))
+        self.assertGreater(shown["unchecked"], 0)
+
 
 class AzureReplayTest(ReplayCase):
     SCRIPT = common.AZURE_SH
