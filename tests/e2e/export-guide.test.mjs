@@ -13,7 +13,7 @@ import { ROOT, SINGLE_FILE_URL, assertPrivate, launch, record, screenshot, serve
 const CLOUDS = [
   { id: 'aws', script: 'aws.sh', run: 'bash aws.sh', reads: /SecurityAudit.*What it reads.*What it never reads.*Actions → Download file.*deliver-config-snapshot.*terraform show -json/ },
   { id: 'azure', script: 'azure.sh', run: 'bash azure.sh', reads: /Reader.*What it reads.*What it never reads.*Manage files → Download.*Export template.*terraform show -json/ },
-  { id: 'gcp', script: 'gcp.sh', run: 'bash gcp.sh --project PROJECT-ID', reads: /Security Reviewer.*What it reads.*What it never reads.*More → Download.*gcloud asset export.*terraform show -json/ },
+  { id: 'gcp', script: 'gcp.sh', run: 'bash gcp.sh', reads: /Security Reviewer.*What it reads.*What it never reads.*More → Download.*gcloud asset export.*terraform show -json/ },
 ];
 
 const scriptBytes = (name) => readFileSync(join(ROOT, 'export', name));

@@ -15,8 +15,9 @@ const EXPORT_CLOUDS = [
   },
   {
     id: 'gcp', script: 'gcp.sh', shell: 'Cloud Shell', upload: 'More → Upload',
-    run: 'bash gcp.sh --project PROJECT-ID',
-    more: ['bash gcp.sh --folder FOLDER-ID', 'bash gcp.sh --organization ORGANIZATION-ID'],
+    // Cloud Shell opens on the console's current project: no id to fill in.
+    run: 'bash gcp.sh',
+    more: ['bash gcp.sh --project PROJECT-ID', 'bash gcp.sh --folder FOLDER-ID', 'bash gcp.sh --organization ORGANIZATION-ID'],
   },
 ];
 
