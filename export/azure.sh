@@ -227,6 +227,12 @@ az_call() {
     } >"$call_file"
     return 0
   fi
+  # A flag this az version does not know (see for_each_row): not recorded,
+  # the caller retries with the older flag.
+  if [[ -n "${usage_retry:-}" ]] &&
+    grep -q -E 'unrecognized arguments|the following arguments are required' -- "$work/err"; then
+    return 2
+  fi
   record_error "$command" "$subscription" "$params"
   return 1
 }
@@ -255,30 +261,38 @@ has_type() {
   [[ "$types_known" == 0 ]] || grep -q -x -F -i -- "$1" "$work/types"
 }
 
-# for_each_row ROWS COMMAND NAME_PARAM NAME_FLAG
+# for_each_row ROWS COMMAND NAME_PARAM NAME_FLAG [OLD_NAME_FLAG]
 # One call of COMMAND per "name<TAB>resource group" row of the file ROWS.
+# OLD_NAME_FLAG is tried when this az does not know NAME_FLAG (az 2.86
+# renamed `postgres flexible-server firewall-rule list --name` to
+# --server-name; Cloud Shell may have either).
 for_each_row() {
-  local rows="$1" command="$2" key="$3" flag="$4" name group n i=0
+  local rows="$1" command="$2" key="$3" flag="$4" old_flag="${5:-}" name group n i=0 rc
   cp -- "$rows" "$work/each"
   n="$(grep -c . "$work/each" || true)"
   while IFS=$'\t' read -r name group; do
     [[ -n "$name" && -n "$group" ]] || continue
     i=$((i + 1))
     label="$name ($i/$n)"
-    az_call "$command" "$sub" "$(json_params "$key" "$name" resource-group "$group")" \
-      "$flag" "$name" --resource-group "$group" || true
+    rc=0
+    usage_retry="$old_flag" az_call "$command" "$sub" "$(json_params "$key" "$name" resource-group "$group")" \
+      "$flag" "$name" --resource-group "$group" || rc=$?
+    if ((rc == 2)); then
+      az_call "$command" "$sub" "$(json_params "$key" "$name" resource-group "$group")" \
+        "$old_flag" "$name" --resource-group "$group" || true
+    fi
   done <"$work/each"
   label=""
 }
 
-# for_each_server LIST_COMMAND RULE_COMMAND SERVER_FLAG SERVER_PARAM TYPE
+# for_each_server LIST_COMMAND RULE_COMMAND SERVER_FLAG SERVER_PARAM TYPE [OLD_SERVER_FLAG]
 # Records the server listing, then each server's firewall rules.
 for_each_server() {
-  local list="$1" rules="$2" flag="$3" key="$4" type="$5"
+  local list="$1" rules="$2" flag="$3" key="$4" type="$5" old_flag="${6:-}"
   has_type "$type" || return 0
   az_call "$list" "$sub" "{}" || return 0
   az_rows "$list" "$sub" "[].[name, resourceGroup]" || return 0
-  for_each_row "$work/rows" "$rules" "$key" "$flag"
+  for_each_row "$work/rows" "$rules" "$key" "$flag" "$old_flag"
 }
 
 # ---------------------------------------------------------------- start
@@ -358,7 +372,7 @@ for ((k = 0; k < ${#subscriptions[@]}; k++)); do
 
   for_each_server "sql server list" "sql server firewall-rule list" --server server Microsoft.Sql/servers
   for_each_server "postgres flexible-server list" "postgres flexible-server firewall-rule list" \
-    --name name Microsoft.DBforPostgreSQL/flexibleServers
+    --server-name server-name Microsoft.DBforPostgreSQL/flexibleServers --name
   for_each_server "mysql flexible-server list" "mysql flexible-server firewall-rule list" \
     --name name Microsoft.DBforMySQL/flexibleServers
   # Single servers are retired; most subscriptions have none, so these run

@@ -143,6 +143,11 @@ out("network nsg list", nsgs, subscription=P)
 out("sql server list", servers, subscription=P)
 out("sql server firewall-rule list", rules, subscription=P, **{"--server": "dealer-sql", "--resource-group": "dealer-rg"})
 out("postgres flexible-server list", [pg], subscription=P)
+# az before 2.86 names the server with --name: the script falls back to it.
+fail("postgres flexible-server firewall-rule list",
+     "ERROR: unrecognized arguments: --server-name dealer-pg\n\nExamples from AI knowledge base:\n"
+     "az postgres flexible-server firewall-rule list --name testserver --resource-group testGroup\n",
+     subscription=P, **{"--server-name": "dealer-pg"})
 fail("postgres flexible-server firewall-rule list",
      auth_failed("Microsoft.DBforPostgreSQL/flexibleServers/firewallRules/read",
                  f"{RG}/Microsoft.DBforPostgreSQL/flexibleServers/dealer-pg"),
