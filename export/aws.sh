@@ -34,7 +34,7 @@
 #   describe-db-cluster-snapshots + describe-db-cluster-snapshot-attributes;
 #   redshift describe-clusters; sqs get-queue-attributes; sns
 #   get-topic-attributes; lambda list-functions, get-policy,
-#   get-function-url-config; kms get-key-policy (customer-managed keys);
+#   list-function-url-configs; kms get-key-policy (customer-managed keys);
 #   ecr get-repository-policy; secretsmanager get-resource-policy (the policy,
 #   never the value); opensearch describe-domains.
 #   Listing calls used only to find names (ec2 describe-regions, sqs
@@ -43,11 +43,9 @@
 #   list-domain-names) are recorded only when they fail.
 #
 # Minimal permissions: the AWS managed policy SecurityAudit
-# (arn:aws:iam::aws:policy/SecurityAudit) allows every call above except
-#   lambda get-function-url-config (lambda:GetFunctionUrlConfig): SecurityAudit
-#   grants lambda:List* and lambda:GetPolicy but not this action. Without it,
-#   each function's URL check is recorded as AccessDenied and reported as
-#   not checked. Add lambda:GetFunctionUrlConfig to check function URLs.
+# (arn:aws:iam::aws:policy/SecurityAudit) allows every call above. Function
+# URLs are read with lambda list-function-url-configs (lambda:List*, which
+# SecurityAudit grants), not get-function-url-config (which it does not).
 # sts get-caller-identity needs no permission.
 #
 # Environment:
@@ -87,8 +85,7 @@ the account your credentials belong to. Read-only; reads no data contents.
                    (default: keyhole-aws-<account>-<YYYYMMDD>.json.gz)
   -h, --help       show this help
 
-Minimal role: the AWS managed policy SecurityAudit (plus
-lambda:GetFunctionUrlConfig to check Lambda function URLs).
+Minimal role: the AWS managed policy SecurityAudit.
 EOF
 }
 
@@ -419,7 +416,8 @@ task_lambda() { # REGION
     cp -- "$scratch/ids" "$scratch/functions"
     for_each_name "$region" lambda get-policy FunctionName --function-name
     cp -- "$scratch/functions" "$scratch/ids"
-    for_each_name "$region" lambda get-function-url-config FunctionName --function-name
+    # Every URL of the function, aliases included; an empty list when it has none.
+    for_each_name "$region" lambda list-function-url-configs FunctionName --function-name
   fi
 }
 

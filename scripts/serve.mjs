@@ -36,6 +36,7 @@ const TYPES = {
   '.ico': 'image/x-icon',
   '.txt': 'text/plain; charset=utf-8',
   '.md': 'text/markdown; charset=utf-8',
+  '.sh': 'text/plain; charset=utf-8',
 };
 
 function metaCsp(html) {

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Runs the exporter tests (tests/exporters/): shellcheck on the scripts, then
-# export/aws.sh against a seeded moto server and against recorded outputs, and
-# an audit of each bundle with the Keyhole CLI (built here with cargo).
+# export/aws.sh against a seeded moto server and against recorded outputs,
+# export/azure.sh and export/gcp.sh against stub az, gcloud and bq replaying
+# recorded outputs, and an audit of each bundle with the Keyhole CLI (built
+# here with cargo).
 # Install the tools first with scripts/setup-exporters.sh.
 #
 #   bash scripts/test-exporters.sh            # all exporter tests

@@ -63,7 +63,6 @@ ANSWER_ERRORS = {
     ("s3api", "get-bucket-encryption"): "ServerSideEncryptionConfigurationNotFoundError",
     ("s3api", "get-bucket-tagging"): "NoSuchTagSet",
     ("lambda", "get-policy"): "ResourceNotFoundException",
-    ("lambda", "get-function-url-config"): "ResourceNotFoundException",
     ("ecr", "get-repository-policy"): "RepositoryPolicyNotFoundException",
 }
 
@@ -242,3 +241,138 @@ def tool(name, venv_first=True):
         return cand
     found = shutil.which(name)
     return Path(found) if found else None
+
+
+# ---------------------------------------------------------------- Azure and GCP (stub replays)
+
+AZURE_SH = ROOT / "export" / "azure.sh"
+GCP_SH = ROOT / "export" / "gcp.sh"
+
+# The only commands the exporters may run, as the words before any flag or
+# argument. "... list" alone is not enough: `az storage account keys list`
+# returns keys, `az storage blob list` reads data.
+AZ_READ_ONLY = {
+    "version", "account show", "account list", "resource list",
+    "storage account list", "storage container-rm list", "network nsg list",
+    "sql server list", "sql server firewall-rule list",
+    "postgres flexible-server list", "postgres flexible-server firewall-rule list",
+    "mysql flexible-server list", "mysql flexible-server firewall-rule list",
+    "postgres server list", "postgres server firewall-rule list",
+    "mysql server list", "mysql server firewall-rule list",
+    "cosmosdb list", "keyvault list", "keyvault show",
+}
+GCLOUD_READ_ONLY = {
+    "version", "config get-value", "asset search-all-resources", "projects describe",
+    "storage buckets list", "storage buckets get-iam-policy", "sql instances list",
+    "compute firewall-rules list", "compute images list", "compute images get-iam-policy",
+    "functions list", "functions get-iam-policy",
+}
+BQ_READ_ONLY = {"ls", "show"}
+
+# Words that mark a write, or a read of data or secrets, wherever they appear.
+FORBIDDEN_WORDS = {
+    "create", "update", "delete", "set", "set-iam-policy", "add-iam-policy-binding",
+    "remove-iam-policy-binding", "enable", "disable", "deploy", "import", "export", "start", "stop",
+    "restart", "rm", "mk", "cp", "mv", "insert", "load", "query", "head", "extract", "cat", "download",
+    "upload", "blob", "objects", "keys", "list-keys", "secret", "secrets", "connection-string",
+    "show-connection-string", "generate-sas", "access", "versions",
+}
+
+
+def command_words(program, argv):
+    """The command an argv runs: its words before any flag, without positional arguments."""
+    words = []
+    i = 0
+    while i < len(argv):
+        a = argv[i]
+        if a.startswith("-"):
+            if "=" not in a and i + 1 < len(argv) and not argv[i + 1].startswith("-") and a not in (
+                    "--headless", "--no-standard-images", "--gen2", "--no-gen2", "--only-show-errors", "--quiet"):
+                i += 1  # the flag's value
+        else:
+            words.append(a)
+        i += 1
+    return words
+
+
+def cli_argv_problems(runs):
+    """Return (problem, program, argv) for every logged run that is not an allowed read."""
+    problems = []
+    allowed = {"az": AZ_READ_ONLY, "gcloud": GCLOUD_READ_ONLY, "bq": BQ_READ_ONLY}
+    for run in runs:
+        program, argv = run[0], run[1:]
+        words = command_words(program, argv)
+        bad = FORBIDDEN_WORDS.intersection(words)
+        if bad:
+            problems.append((f"forbidden word {sorted(bad)}", program, argv))
+            continue
+        commands = allowed.get(program)
+        if commands is None:
+            problems.append(("unexpected program", program, argv))
+            continue
+        matched = [c for c in commands if words[:len(c.split())] == c.split()]
+        if not matched:
+            problems.append(("not on the read-only list", program, argv))
+            continue
+        extra = words[len(max(matched, key=len).split()):]
+        if program == "az" and extra or len(extra) > 1:
+            problems.append((f"unexpected arguments {extra}", program, argv))
+    return problems
+
+
+def write_cli_stubs(stub_dir, programs):
+    """Wrappers named after each program that run cli_replay_stub.py with this Python."""
+    stub_dir.mkdir(parents=True, exist_ok=True)
+    for program in programs:
+        stub = stub_dir / program
+        stub.write_text(
+            "#!/bin/sh\n"
+            f"exec {sys.executable!r} -B {str(HERE / 'cli_replay_stub.py')!r} {program} \"$@\"\n"
+        )
+        stub.chmod(0o755)
+
+
+def audit_any(test, keyhole, bundle_path, fmt):
+    """Run `keyhole audit BUNDLE --format json`; the input must be read as `fmt`."""
+    proc = subprocess.run(
+        [str(keyhole), "audit", str(bundle_path), "--format", "json"],
+        capture_output=True, timeout=120, cwd=str(bundle_path.parent),
+    )
+    stderr = proc.stderr.decode("utf-8", "replace")
+    test.assertIn(proc.returncode, (0, 1), f"keyhole audit exited {proc.returncode}:\n{stderr}")
+    report = json.loads(proc.stdout.decode("utf-8"))
+    inputs = report.get("inputs", [])
+    test.assertEqual(len(inputs), 1, inputs)
+    test.assertIsNone(inputs[0].get("error"), inputs[0])
+    test.assertEqual(inputs[0].get("format"), fmt, inputs[0])
+    test.assertEqual(inputs[0].get("skipped"), [], "every recorded call is one Keyhole reads")
+    return report
+
+
+def check_in_page(test, keyhole, bundle_path):
+    """Drop the bundle into the built page (page_check.mjs) and check it shows the CLI's report.
+
+    Needs the single file (scripts/build-www.sh), node with playwright-core
+    (npm ci) and Chromium: scripts/test.sh runs the web suite first. Fails
+    under CI=true when one is missing, skips otherwise.
+    """
+    missing = []
+    if not (ROOT / "dist" / "www" / "keyhole.html").is_file():
+        missing.append("dist/www/keyhole.html (scripts/build-www.sh)")
+    if not (ROOT / "node_modules" / "playwright-core").is_dir():
+        missing.append("node_modules/playwright-core (npm ci)")
+    if shutil.which("node") is None:
+        missing.append("node")
+    if not Path(os.environ.get("CHROMIUM", "/usr/bin/chromium")).is_file():
+        missing.append("chromium")
+    if missing:
+        msg = "cannot drop the bundle into the page: missing " + ", ".join(missing)
+        if IN_CI:
+            test.fail(msg + " (CI=true)")
+        raise unittest.SkipTest(msg)
+    env = dict(os.environ, KEYHOLE_CLI=str(keyhole))
+    proc = subprocess.run(["node", str(HERE / "page_check.mjs"), str(bundle_path)], capture_output=True,
+                          timeout=180, env=env, cwd=str(ROOT))
+    test.assertEqual(proc.returncode, 0, "the page does not show the CLI's report for this bundle:\n"
+                     + proc.stdout.decode("utf-8", "replace")[-2000:] + proc.stderr.decode("utf-8", "replace")[-4000:])
+    return json.loads(proc.stdout.decode("utf-8").strip().splitlines()[-1])

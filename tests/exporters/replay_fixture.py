@@ -3,8 +3,8 @@
 This covers what moto cannot: an account-level Block Public Access record
 (s3control puts the account id in the host name), AWS managed KMS keys
 (alias/aws/*), buckets outside the home region (LocationConstraint null and
-"EU"), AccessDenied answers, the SecurityAudit gap (lambda
-get-function-url-config), region discovery, describe-domains batching, and an
+"EU"), AccessDenied answers, lambda list-function-url-configs (which moto
+lacks), region discovery, describe-domains batching, and an
 error message that needs JSON escaping.
 
 Each entry: service, operation, region ("*" for any), optional match
@@ -142,12 +142,13 @@ out("lambda", "list-functions", {"Functions": [{
     "LastModified": "2025-01-01T00:00:00.000+0000", "Version": "$LATEST", "PackageType": "Zip"}]}, region=R)
 fail("lambda", "get-policy", err("ResourceNotFoundException", "GetPolicy",
                                  "The resource you requested does not exist."), region=R)
-# SecurityAudit does not grant lambda:GetFunctionUrlConfig.
-fail("lambda", "get-function-url-config", err(
-    "AccessDeniedException", "GetFunctionUrlConfig",
-    f"User: arn:aws:sts::{ACCOUNT}:assumed-role/KeyholeAudit/it-person is not authorized to perform: "
-    f"lambda:GetFunctionUrlConfig on resource: arn:aws:lambda:{R}:{ACCOUNT}:function:dealer-leads-webhook "
-    "because no identity-based policy allows the lambda:GetFunctionUrlConfig action"), region=R)
+# The function's URLs (aliases too), as list-function-url-configs prints them:
+# one with no authentication.
+out("lambda", "list-function-url-configs", {"FunctionUrlConfigs": [{
+    "FunctionUrl": "https://abcdefghijklmnopqrstuvwxyz012345.lambda-url.ap-southeast-2.on.aws/",
+    "FunctionArn": f"arn:aws:lambda:{R}:{ACCOUNT}:function:dealer-leads-webhook",
+    "CreationTime": "2025-01-01T00:00:00.000000Z", "LastModifiedTime": "2025-01-01T00:00:00.000000Z",
+    "AuthType": "NONE", "InvokeMode": "BUFFERED"}]}, region=R, **{"--function-name": "dealer-leads-webhook"})
 out("opensearch", "list-domain-names", {"DomainNames": [
     {"DomainName": d, "EngineType": "OpenSearch"} for d in DOMAINS]}, region=R)
 # A name that starts with "-" must not be read as a CLI option.
@@ -218,9 +219,12 @@ ENTRIES = E
 EXPECTED = {
     ("aws-ec2-security-group-open-admin-port", "dealer-remote-support"),
     ("aws-ec2-ami-public", "dealer-old-kiosk"),
+    ("aws-lambda-function-url-public", "dealer-leads-webhook"),
 }
 RESOURCES = {
     "dealer-remote-support": {"dealer-remote-support", "sg-0aa11bb22cc33dd44"},
     "dealer-old-kiosk": {"dealer-old-kiosk", "ami-0123456789abcdef0"},
     "dealer-legacy-site": {"dealer-legacy-site", "arn:aws:s3:::dealer-legacy-site"},
+    "dealer-leads-webhook": {"dealer-leads-webhook",
+                             f"arn:aws:lambda:ap-southeast-2:{ACCOUNT}:function:dealer-leads-webhook"},
 }

@@ -484,7 +484,7 @@ def seed_iam_lambda(c):
         )["FunctionArn"]
         resource(name, name, arn)
         PER_RESOURCE_CALLS.append(("lambda", "get-policy", "FunctionName", name))
-        PER_RESOURCE_CALLS.append(("lambda", "get-function-url-config", "FunctionName", name))
+        PER_RESOURCE_CALLS.append(("lambda", "list-function-url-configs", "FunctionName", name))
         return arn
 
     function("dealer-quote-api")

@@ -2,7 +2,8 @@
 
 Covers what the moto server cannot answer: an account-level Block Public
 Access record, AWS managed KMS keys, buckets in us-east-1 and "EU", access
-denied answers, the SecurityAudit gap for Lambda function URLs, region
+denied answers, Lambda function URLs (list-function-url-configs, which moto
+lacks), region
 discovery without --regions, describe-domains batching, CLI v2's version
 string, and an error message that needs JSON escaping.
 """
@@ -118,8 +119,9 @@ class ReplayExportTest(unittest.TestCase):
         self.assertEqual(len(c), 1, "only the failed listing is recorded")
         self.assertEqual(c[0]["region"], "us-east-1")
         self.assertEqual(c[0]["error"]["code"], "AccessDeniedException")
-        url = common.find_calls(b, "lambda", "get-function-url-config", FunctionName="dealer-leads-webhook")
-        self.assertEqual(url[0]["error"]["code"], "AccessDeniedException")
+        url = common.find_calls(b, "lambda", "list-function-url-configs", FunctionName="dealer-leads-webhook")
+        self.assertEqual(url[0]["output"]["FunctionUrlConfigs"][0]["AuthType"], "NONE")
+        self.assertEqual(common.find_calls(b, "lambda", "get-function-url-config"), [])
 
     def test_06b_name_starting_with_a_dash(self):
         b = self.bundle()
@@ -148,7 +150,7 @@ class ReplayExportTest(unittest.TestCase):
         got = common.exposure_pairs(self, report, common_exposure_rules(), resources)
         common.assert_exact_pairs(self, got, fx.EXPECTED)
         unchecked = [str(u).lower() for u in report.get("unchecked", [])]
-        for words in (("describe-security-groups", "us-east-1"), ("get-function-url-config",),
+        for words in (("describe-security-groups", "us-east-1"),
                       ("list-secrets",), ("dealer-eu-archive",)):
             self.assertTrue(any(all(w in u for w in words) for u in unchecked),
                             f"the report's unchecked list does not name {words}: {unchecked}")

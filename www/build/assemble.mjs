@@ -8,6 +8,8 @@
 //       the served site (CSP as a meta tag; serve.mjs and _headers send it as a header too)
 //   keyhole.html
 //       the single file: wasm, worker and demo embedded, CSP with sha256 hashes
+//   export/aws.sh, export/azure.sh, export/gcp.sh
+//       the export scripts, to fetch from a cloud shell (also embedded in both pages)
 //   _headers
 //       the CSP header for hosts that read this file (Netlify, Cloudflare Pages)
 
@@ -33,7 +35,8 @@ const read = (p) => readFileSync(p, 'utf8');
 const sha256 = (text) => "'sha256-" + createHash('sha256').update(text, 'utf8').digest('base64') + "'";
 
 // The page script: plain scripts concatenated, in order, in one scope.
-const PAGE_SCRIPTS = ['dom.js', 'evidence.js', 'worker-client.js', 'app.js'];
+// export-guide.js comes before app.js, whose last line starts the page.
+const PAGE_SCRIPTS = ['dom.js', 'evidence.js', 'worker-client.js', 'export-guide.js', 'app.js'];
 const appJs = "(() => {\n'use strict';\n" + PAGE_SCRIPTS.map((f) => '// ---- ' + f + '\n' + read(join(www, 'js', f))).join('\n') + '})();\n';
 const css = read(join(www, 'style.css'));
 const workerBody = read(join(www, 'js', 'worker-body.js'));
@@ -42,6 +45,14 @@ const template = read(join(www, 'index.html'));
 const demoBytes = readFileSync(opts.demo);
 const demoBlock = '<script type="text/plain" id="keyhole-demo" data-name="' + basename(opts.demo).replace(/[^A-Za-z0-9._-]/g, '_') + '">'
   + demoBytes.toString('base64').replace(/.{1,120}/g, '$&\n') + '</script>';
+
+// The export scripts, embedded byte for byte (base64) so that the page, the
+// single file included, can offer them for download with no request; the site
+// also serves them as export/*.sh, to fetch from a cloud shell.
+const EXPORT_DIR = join(www, '..', 'export');
+const EXPORT_SCRIPTS = ['aws.sh', 'azure.sh', 'gcp.sh'];
+const exportBlocks = EXPORT_SCRIPTS.map((name) => '<script type="text/plain" id="keyhole-export-' + name.replace(/\.sh$/, '')
+  + '" data-name="' + name + '">' + readFileSync(join(EXPORT_DIR, name)).toString('base64').replace(/.{1,120}/g, '$&\n') + '</script>').join('\n');
 
 const COMMON = [
   "default-src 'none'",
@@ -79,7 +90,7 @@ mkdirSync(opts.out, { recursive: true });
 const siteHtml = fill(template, {
   CSP: SITE_CSP,
   STYLE: '<link rel="stylesheet" href="style.css">',
-  BODY_END: demoBlock + '\n<script src="app.js"></script>',
+  BODY_END: demoBlock + '\n' + exportBlocks + '\n<script src="app.js"></script>',
 });
 writeFileSync(join(opts.out, 'index.html'), siteHtml);
 writeFileSync(join(opts.out, 'app.js'), appJs);
@@ -87,6 +98,8 @@ writeFileSync(join(opts.out, 'style.css'), css);
 writeFileSync(join(opts.out, 'worker.js'), "import init, * as api from './keyhole.js';\n\n" + workerBody);
 copyFileSync(join(opts.web, 'keyhole.js'), join(opts.out, 'keyhole.js'));
 copyFileSync(opts.wasm, join(opts.out, 'keyhole_bg.wasm'));
+mkdirSync(join(opts.out, 'export'), { recursive: true });
+for (const name of EXPORT_SCRIPTS) copyFileSync(join(EXPORT_DIR, name), join(opts.out, 'export', name));
 
 // ---- the single file
 const glue = read(join(opts.nomodules, 'keyhole.js'));
@@ -109,6 +122,7 @@ const singleHtml = fill(template, {
   STYLE: '<style>' + css + '</style>',
   BODY_END: [
     demoBlock,
+    exportBlocks,
     '<script type="text/plain" id="keyhole-wasm">' + wasmB64 + '</script>',
     '<script type="text/plain" id="keyhole-worker">' + workerSource + '</script>',
     '<script>' + appJs + '</script>',

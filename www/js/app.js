@@ -885,6 +885,7 @@ function wire() {
 async function boot() {
   route();
   wire();
+  renderExportGuide();
   document.documentElement.dataset.build = SINGLE_FILE ? 'single' : 'site';
   try {
     const { version, rules } = await worker.start();
