@@ -48,6 +48,17 @@ impl<'a> Node<'a> {
         Some(Node::new(child, self.at.child(name)))
     }
 
+    /// The place of member `key` (compared case-insensitively) when it is present but `null`
+    /// and no other spelling of it has a value: a field that was there but could not be read.
+    pub fn null_member(&self, key: &str) -> Option<Origin> {
+        if self.get_ci(key).is_some() {
+            return None;
+        }
+        let map = self.value.as_object()?;
+        let (name, _) = map.iter().find(|(k, v)| k.eq_ignore_ascii_case(key) && v.is_null())?;
+        Some(self.at.child(name))
+    }
+
     /// True when the member is present, even as `null`.
     pub fn has(&self, key: &str) -> bool {
         self.value.as_object().is_some_and(|m| m.contains_key(key))
