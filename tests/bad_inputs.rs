@@ -334,8 +334,16 @@ fn wrong_types_at_every_level() {
     ];
     let mut wrong = Vec::new();
     let mut tried = 0;
-    for fixture in ["subject.json", "config-snapshot.json", "companion.json"] {
-        let original: Value = serde_json::from_slice(&std::fs::read(fixtures().join(fixture)).unwrap()).unwrap();
+    for fixture in [
+        "bad-inputs/subject.json",
+        "bad-inputs/config-snapshot.json",
+        "rules/aws-s3-bucket-public-acl/invalid.json",
+        "rules/aws-s3-bucket-public-policy/invalid.json",
+        "rules/aws-rds-instance-public/invalid.json",
+        "rules/gcp-compute-firewall-open-admin-port/invalid-gcloud.json",
+    ] {
+        let path = root().join("tests/fixtures").join(fixture);
+        let original: Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
         let options = keyhole::Options::default();
         let audit = |value: &Value| {
             let bytes = serde_json::to_vec_pretty(value).unwrap();

@@ -128,6 +128,15 @@ impl<'a> Node<'a> {
         }
     }
 
+    /// An address range (CIDR or address); anything else (`7`, `"x"`) is unresolved, so a
+    /// source that cannot be read is never taken for a private one.
+    pub fn cidr_attr(&self) -> Attr<String> {
+        match self.string() {
+            Some(cidr) if crate::net::parse_cidr(&cidr).is_some() => Attr::explicit(cidr, self.at.clone()),
+            _ => Attr::unresolved(self.at.clone()),
+        }
+    }
+
     /// This value as a JSON document: itself when it is an object or array,
     /// parsed when it is a string holding JSON (AWS Config's
     /// `AccessControlList`, the CLI's `{"Policy": "..."}`), in which case

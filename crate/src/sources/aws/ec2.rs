@@ -60,14 +60,6 @@ fn unreadable_rule(at: &Origin) -> IngressRule {
     }
 }
 
-/// A source range; one that is not an address range (`"CidrIp": 7`, `"x"`) is unresolved.
-fn cidr_attr(node: &Node) -> Attr<String> {
-    match node.string() {
-        Some(cidr) if crate::net::parse_cidr(&cidr).is_some() => Attr::explicit(cidr, node.at.clone()),
-        _ => Attr::unresolved(node.at.clone()),
-    }
-}
-
 fn ingress_rule(permission: &Node) -> IngressRule {
     if !permission.value.is_object() {
         return unreadable_rule(&permission.at);
@@ -119,14 +111,14 @@ fn ingress_rule(permission: &Node) -> IngressRule {
         for range in ranges.items() {
             // Config's `ipRanges` is a list of plain strings.
             if range.str().is_some() {
-                sources.push(cidr_attr(&range));
+                sources.push(range.cidr_attr());
                 continue;
             }
             let cidrs: Vec<Node> = ["CidrIp", "CidrIpv6"].iter().filter_map(|k| range.get_ci(k)).collect();
             if cidrs.is_empty() {
                 sources.push(Attr::unresolved(range.at.clone()));
             }
-            sources.extend(cidrs.iter().map(cidr_attr));
+            sources.extend(cidrs.iter().map(Node::cidr_attr));
         }
     }
     // AWS Config lists IPv4 ranges twice (`ipRanges` and `ipv4Ranges`).
