@@ -444,6 +444,8 @@ fn not_json(text: &str, first: usize) -> InputError {
         " — XML?"
     } else if line.starts_with("%PDF") {
         " — a PDF document?"
+    } else if lower.starts_with("apiversion:") || (line.starts_with("---") && text.contains("\napiVersion:")) {
+        " — a Kubernetes manifest in YAML? Keyhole reads cloud configuration exports, not Kubernetes objects"
     } else if line.starts_with("---") || line.starts_with("- ") || looks_like_yaml_key(line) {
         " — YAML?"
     } else if line.contains('\t') {
@@ -556,24 +558,50 @@ struct Gunzipped {
 
 /// Decompresses all gzip members of `data`, refusing to produce more than `max` bytes.
 fn gunzip(data: &[u8], max: usize) -> Result<Gunzipped, InputError> {
-    let mut out = Vec::with_capacity(data.len().saturating_mul(4).min(max).min(64 * MB));
+    // A gzip file ends with its last member's size modulo 2^32 (the real size
+    // is never smaller), and deflate expands at most about 1,032 times. When
+    // that plausible size is over the limit, the file is first inflated
+    // without keeping the output: a bomb then costs time but no memory (in
+    // the page, keeping up to the limit would cost the limit), and a file
+    // whose end is cut off or damaged still gets that error, not "a bomb".
+    let declared = data.len().checked_sub(4).and_then(|start| data.get(start..)).and_then(|tail| match *tail {
+        [a, b, c, d] => Some(u32::from_le_bytes([a, b, c, d]) as usize),
+        _ => None,
+    });
+    let declared = declared.filter(|&size| size <= data.len().saturating_mul(1032));
+    if declared.is_some_and(|size| size > max) {
+        inflate(data, max, None)?;
+    }
+    let capacity = declared.unwrap_or(data.len().saturating_mul(4)).min(max).min(256 * MB);
+    let mut out = Vec::with_capacity(capacity);
+    let (members, zero_padding) = inflate(data, max, Some(&mut out))?;
+    Ok(Gunzipped { data: out, members, zero_padding })
+}
+
+/// Inflates every member of `data` into `out` (or only counts the bytes, when `out` is `None`),
+/// refusing more than `max` bytes. Returns the number of members and of zero bytes after them.
+fn inflate(data: &[u8], max: usize, mut out: Option<&mut Vec<u8>>) -> Result<(usize, usize), InputError> {
     let mut chunk = vec![0u8; 64 * 1024];
     let mut rest = data;
     let mut members = 0;
+    let mut total: usize = 0;
     loop {
         let mut decoder = flate2::bufread::GzDecoder::new(rest);
         loop {
             match decoder.read(&mut chunk) {
                 Ok(0) => break,
                 Ok(n) => {
-                    if out.len().saturating_add(n) > max {
+                    total = total.saturating_add(n);
+                    if total > max {
                         return Err(InputError::new(format!(
                             "this gzip file expands to more than {}; Keyhole stops there to protect your machine \
                              (a gzip bomb?)",
                             size(max)
                         )));
                     }
-                    out.extend_from_slice(chunk.get(..n).unwrap_or_default());
+                    if let Some(out) = out.as_deref_mut() {
+                        out.extend_from_slice(chunk.get(..n).unwrap_or_default());
+                    }
                 }
                 Err(err) if err.kind() == ErrorKind::Interrupted => {}
                 Err(err) => {
@@ -591,11 +619,8 @@ fn gunzip(data: &[u8], max: usize) -> Result<Gunzipped, InputError> {
         }
         members += 1;
         rest = decoder.into_inner();
-        if rest.is_empty() {
-            return Ok(Gunzipped { data: out, members, zero_padding: 0 });
-        }
         if rest.iter().all(|&b| b == 0) {
-            return Ok(Gunzipped { data: out, members, zero_padding: rest.len() });
+            return Ok((members, rest.len()));
         }
         if !is_gzip(rest) {
             return Err(InputError::new(format!(
@@ -964,7 +989,8 @@ mod tests {
     fn not_json_guesses() {
         for (text, needle) in [
             ("Resources:\n  B: 1", "it starts with `Resources:` — YAML?"),
-            ("apiVersion: v1\n", "YAML?"),
+            ("apiVersion: v1\n", "a Kubernetes manifest in YAML?"),
+            ("---\napiVersion: apps/v1\nkind: Deployment\n", "a Kubernetes manifest in YAML?"),
             ("---\na: 1", "YAML?"),
             ("- a\n- b", "YAML?"),
             ("<?xml version=\"1.0\"?><a/>", "XML?"),

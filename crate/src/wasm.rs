@@ -113,8 +113,14 @@ struct AuditOptions {
     sensitive_words: Option<Vec<String>>,
 }
 
+/// The most a gzip file may expand to in WebAssembly (the CLI allows 1 GB): a
+/// wasm32 heap is at most 4 GB, and in the page it shares the tab's memory.
+/// docs/inputs.md states it.
+const WASM_MAX_DECOMPRESSED: usize = 256 << 20;
+
 fn read_options(options: &JsValue) -> Result<Options, JsValue> {
     let mut out = Options::default();
+    out.limits.max_decompressed = WASM_MAX_DECOMPRESSED;
     if options.is_undefined() || options.is_null() {
         return Ok(out);
     }

@@ -138,6 +138,23 @@ const progress = {
   },
 };
 
+// ---------------------------------------------------------------- size limit
+// A file is read whole into this tab, then copied into the audit's
+// WebAssembly memory (at most 4 GB, for everything the audit builds). Rather
+// than risk the tab, a bigger file is refused before a byte of it is read: it
+// is listed with this error and the other files are still audited. The CLI
+// has no such limit (docs/page.md, docs/inputs.md).
+const MAX_FILE_BYTES = 256 * 1024 * 1024;
+
+/** The `inputs[]` entry of a file the page refuses to read. */
+function tooBig(name, size) {
+  return {
+    file: name, format: null, resources: 0, skipped: [], notes: [],
+    error: 'this file is ' + formatBytes(size) + ', more than the ' + formatBytes(MAX_FILE_BYTES) + ' this page reads; '
+      + 'audit it with the command line (keyhole audit FILE), which reads files of any size',
+  };
+}
+
 /** Reads a File into its own ArrayBuffer, reporting progress. */
 async function readFile(file, onBytes) {
   const out = new Uint8Array(file.size);
@@ -173,7 +190,7 @@ async function addFiles(fileList) {
     state.files = [];
     state.demo = false;
   }
-  const total = files.reduce((sum, f) => sum + f.size, 0);
+  const total = files.filter((f) => f.size <= MAX_FILE_BYTES).reduce((sum, f) => sum + f.size, 0);
   let read = 0;
   let frame = 0;
   const update = () => {
@@ -190,6 +207,10 @@ async function addFiles(fileList) {
     for (const file of files) {
       const name = uniqueName(file.name, taken);
       taken.add(name);
+      if (file.size > MAX_FILE_BYTES) {
+        added.push({ name, size: file.size, bytes: null, input: tooBig(name, file.size), refused: true, normalized: null });
+        continue;
+      }
       const bytes = await readFile(file, (n) => {
         read += n;
         if (!frame) frame = requestAnimationFrame(update);
@@ -227,7 +248,7 @@ async function runAudit() {
     const s = ((performance.now() - started) / 1000).toFixed(1);
     $('#progress-detail').textContent = status + ' · ' + s + ' s';
   }, 200);
-  const payload = state.files.map((f) => ({ name: f.name, buffer: f.bytes.buffer }));
+  const payload = state.files.filter((f) => !f.refused).map((f) => ({ name: f.name, buffer: f.bytes.buffer }));
   for (const f of state.files) {
     f.bytes = null; // transferred to the worker until it hands them back
     f.normalized = null;
@@ -254,6 +275,8 @@ async function runAudit() {
   // Let the browser paint the progress state before parsing and rendering.
   await new Promise((resolve) => setTimeout(resolve, 0));
   const report = JSON.parse(result.json);
+  // Refused files are in the report as the CLI lists unreadable files: with their error.
+  report.inputs.push(...state.files.filter((f) => f.refused).map((f) => f.input));
   showReport(report);
   setBusy(false);
   progress.set('idle', '', 1);

@@ -20,6 +20,18 @@ use crate::decode::Document;
 use crate::model::{Gap, Model, Origin, Resource};
 use crate::report::Skipped;
 
+/// "an object", "a number"…: a JSON value's type, for messages.
+pub fn kind(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "an object",
+    }
+}
+
 /// What an adapter writes into while reading one file.
 pub struct Collector<'m> {
     pub model: &'m mut Model,
@@ -51,6 +63,25 @@ impl<'m> Collector<'m> {
 
     pub fn skip(&mut self, at: &Origin, reason: impl Into<String>) {
         self.skipped.push(Skipped { pointer: at.pointer.clone(), reason: reason.into() });
+    }
+
+    /// The elements of the list of records `key` of `parent`. A list that is null or of
+    /// another type (`"SecurityGroups": {…}`) is listed as skipped, never read as empty.
+    pub fn records<'a>(&mut self, parent: &Node<'a>, key: &str) -> Vec<Node<'a>> {
+        match parent.get_ci(key) {
+            Some(list) if list.value.is_array() => list.items().collect(),
+            Some(other) => {
+                let what = kind(other.value);
+                self.skip(&other.at, format!("`{key}` should be a list, but it is {what}: nothing in it was read"));
+                Vec::new()
+            }
+            None => {
+                if let Some(at) = parent.null_member(key) {
+                    self.skip(&at, format!("`{key}` should be a list, but it is null: nothing in it was read"));
+                }
+                Vec::new()
+            }
+        }
     }
 
     pub fn gap(&mut self, mut gap: Gap) {

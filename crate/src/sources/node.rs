@@ -48,6 +48,17 @@ impl<'a> Node<'a> {
         Some(Node::new(child, self.at.child(name)))
     }
 
+    /// The place of member `key` (compared case-insensitively) when it is present but `null`
+    /// and no other spelling of it has a value: a field that was there but could not be read.
+    pub fn null_member(&self, key: &str) -> Option<Origin> {
+        if self.get_ci(key).is_some() {
+            return None;
+        }
+        let map = self.value.as_object()?;
+        let (name, _) = map.iter().find(|(k, v)| k.eq_ignore_ascii_case(key) && v.is_null())?;
+        Some(self.at.child(name))
+    }
+
     /// True when the member is present, even as `null`.
     pub fn has(&self, key: &str) -> bool {
         self.value.as_object().is_some_and(|m| m.contains_key(key))
@@ -114,6 +125,15 @@ impl<'a> Node<'a> {
         match self.string() {
             Some(s) => Attr::explicit(s, self.at.clone()),
             None => Attr::unresolved(self.at.clone()),
+        }
+    }
+
+    /// An address range (CIDR or address); anything else (`7`, `"x"`) is unresolved, so a
+    /// source that cannot be read is never taken for a private one.
+    pub fn cidr_attr(&self) -> Attr<String> {
+        match self.string() {
+            Some(cidr) if crate::net::parse_cidr(&cidr).is_some() => Attr::explicit(cidr, self.at.clone()),
+            _ => Attr::unresolved(self.at.clone()),
         }
     }
 

@@ -41,12 +41,12 @@ pub fn caller_account(call: &Node) -> Option<String> {
 }
 
 pub fn adapt(root: &Node, collector: &mut Collector) {
-    let calls: Vec<Node> = root.get("calls").map(|c| c.items().collect()).unwrap_or_default();
+    let calls: Vec<Node> = collector.records(root, "calls");
     let scope = Scope {
         account: root.get("account").and_then(|a| a.string()).or_else(|| calls.iter().find_map(caller_account)),
         region: root.get("region").and_then(|r| r.string()),
     };
-    if root.get("calls").is_none() {
+    if !root.has("calls") {
         collector.note("The bundle holds no `calls` list, so there was nothing to audit.");
     }
     for entry in &calls {
@@ -66,6 +66,17 @@ pub fn adapt_entry(entry: &Node, scope: &Scope, collector: &mut Collector) {
         collector.skip(&entry.at, "call with neither `output` nor `error`");
         return;
     };
+    // AWS CLI JSON output is an object; anything else holds nothing Keyhole can read.
+    if let Some(output) = entry.get("output").filter(|o| !o.value.is_object()) {
+        let what = crate::sources::kind(output.value);
+        collector.skip(
+            &output.at,
+            format!(
+                "the output of {service} {operation} should be an object, but it is {what}: nothing in it was read"
+            ),
+        );
+        return;
+    }
     let call = Call {
         service,
         operation,

@@ -3,7 +3,8 @@
 //! case-insensitively so one reader serves both.
 
 use crate::model::{
-    Attr, EbsVolume, Image, IngressRule, Instance, Kind, Provider, Resource, SecurityGroup, Snapshot, SnapshotFamily,
+    Attr, EbsVolume, Image, IngressRule, Instance, Kind, Origin, Provider, Resource, SecurityGroup, Snapshot,
+    SnapshotFamily,
 };
 use crate::sources::{Collector, Node};
 
@@ -48,11 +49,31 @@ fn with_item(mut r: Resource, item: &ConfigItem) -> Resource {
     r
 }
 
+/// A rule that could not be read at all (an entry that is not an object): every part
+/// unresolved, so the rules report what it may open as unknown instead of nothing.
+fn unreadable_rule(at: &Origin) -> IngressRule {
+    IngressRule {
+        protocol: Attr::unresolved(at.clone()),
+        ports: Some(Attr::unresolved(at.clone())),
+        sources: vec![Attr::unresolved(at.clone())],
+        at: at.clone(),
+    }
+}
+
 fn ingress_rule(permission: &Node) -> IngressRule {
+    if !permission.value.is_object() {
+        return unreadable_rule(&permission.at);
+    }
     let protocol = match permission.get_ci("IpProtocol") {
-        Some(p) => match p.string() {
-            Some(s) => Attr::explicit(s.to_ascii_lowercase(), p.at.clone()),
-            None => Attr::unresolved(p.at.clone()),
+        // A name EC2 knows or a protocol number; anything else cannot be read.
+        Some(p) => match p.string().map(|s| s.to_ascii_lowercase()) {
+            Some(s)
+                if matches!(s.as_str(), "-1" | "all" | "tcp" | "udp" | "icmp" | "icmpv6")
+                    || s.parse::<u8>().is_ok() =>
+            {
+                Attr::explicit(s, p.at.clone())
+            }
+            _ => Attr::unresolved(p.at.clone()),
         },
         None => Attr::defaulted("-1".to_string(), permission.at.clone()),
     };
@@ -78,17 +99,26 @@ fn ingress_rule(permission: &Node) -> IngressRule {
     };
     let mut sources = Vec::new();
     for key in ["IpRanges", "Ipv4Ranges", "Ipv6Ranges"] {
-        for range in permission.get_ci(key).into_iter().flat_map(|r| r.items().collect::<Vec<_>>()) {
+        let Some(ranges) = permission.get_ci(key) else {
+            sources.extend(permission.null_member(key).map(Attr::unresolved));
+            continue;
+        };
+        // A list of another type, or an entry without a readable range, is an
+        // unresolved source: the rule may be open, never silently closed.
+        if !ranges.value.is_array() {
+            sources.push(Attr::unresolved(ranges.at.clone()));
+        }
+        for range in ranges.items() {
             // Config's `ipRanges` is a list of plain strings.
-            if let Some(cidr) = range.str() {
-                sources.push(Attr::explicit(cidr.to_string(), range.at.clone()));
+            if range.str().is_some() {
+                sources.push(range.cidr_attr());
                 continue;
             }
-            for cidr_key in ["CidrIp", "CidrIpv6"] {
-                if let Some(cidr) = range.get_ci(cidr_key) {
-                    sources.push(cidr.string_attr());
-                }
+            let cidrs: Vec<Node> = ["CidrIp", "CidrIpv6"].iter().filter_map(|k| range.get_ci(k)).collect();
+            if cidrs.is_empty() {
+                sources.push(Attr::unresolved(range.at.clone()));
             }
+            sources.extend(cidrs.iter().map(Node::cidr_attr));
         }
     }
     // AWS Config lists IPv4 ranges twice (`ipRanges` and `ipv4Ranges`).
@@ -107,8 +137,11 @@ fn ingress_rule(permission: &Node) -> IngressRule {
 pub fn security_group(node: &Node, call: Option<&Call>) -> Option<Resource> {
     let id = text(node, "GroupId")?;
     let name = text(node, "GroupName");
-    let ingress =
-        node.get_ci("IpPermissions").map(|p| p.items().map(|p| ingress_rule(&p)).collect()).unwrap_or_default();
+    let ingress = match node.get_ci("IpPermissions") {
+        Some(list) if !list.value.is_array() => vec![unreadable_rule(&list.at)],
+        Some(list) => list.items().map(|p| ingress_rule(&p)).collect(),
+        None => node.null_member("IpPermissions").map(|at| vec![unreadable_rule(&at)]).unwrap_or_default(),
+    };
     let group = SecurityGroup { group_name: name.clone(), vpc_id: text(node, "VpcId"), ingress };
     let r = resource(SECURITY_GROUP, id.clone(), name.unwrap_or(id), node, call, Kind::SecurityGroup(group));
     Some(r)
@@ -169,7 +202,7 @@ fn volume(node: &Node, call: Option<&Call>) -> Option<Resource> {
 }
 
 fn each(call: &Call, key: &str, collector: &mut Collector, read: fn(&Node, Option<&Call>) -> Option<Resource>) {
-    for node in call.output.get_ci(key).into_iter().flat_map(|n| n.items().collect::<Vec<_>>()) {
+    for node in collector.records(&call.output, key) {
         match read(&node, Some(call)) {
             Some(r) => collector.add(r),
             None => collector.skip(&node.at, format!("{key} entry without an identifier")),

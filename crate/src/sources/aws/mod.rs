@@ -21,7 +21,9 @@ pub fn adapt(root: &Node, collector: &mut Collector) -> Option<&'static str> {
         return Some("keyhole-aws-export");
     }
     if root.has("fileVersion") && root.has("configurationItems") {
-        config::adapt_items(&root.get("configurationItems")?, true, collector);
+        for item in collector.records(root, "configurationItems") {
+            config::adapt_node(item, true, collector);
+        }
         return Some("aws-config-snapshot");
     }
     if let Some(items) = root.get("configurationItems").or_else(|| root.get("baseConfigurationItems")) {

@@ -83,7 +83,7 @@ fn redshift(node: &Node, call: Option<&Call>) -> Option<Resource> {
 }
 
 fn each(call: &Call, key: &str, collector: &mut Collector, read: &dyn Fn(&Node) -> Option<Resource>) {
-    for node in call.output.get_ci(key).into_iter().flat_map(|n| n.items().collect::<Vec<_>>()) {
+    for node in collector.records(&call.output, key) {
         match read(&node) {
             Some(r) => collector.add(r),
             None => collector.skip(&node.at, format!("{key} entry without an identifier")),

@@ -36,7 +36,14 @@ impl YamlError {
 
     fn scan(error: &ScanError) -> Self {
         let mark = error.marker();
-        YamlError { message: error.info().to_string(), line: mark.line(), column: mark.col() + 1 }
+        // The parser's own guard against deep flow nesting (`[[[[…`), said as ours is.
+        let message = match error.info() {
+            "recursion limit exceeded" => {
+                "the document is nested too deeply; Keyhole stops there to protect your machine"
+            }
+            other => other,
+        };
+        YamlError { message: message.to_string(), line: mark.line(), column: mark.col() + 1 }
     }
 
     /// A sentence for the report, with a hint for the usual mistakes.
@@ -116,7 +123,13 @@ impl<'t> Reader<'t> {
     /// is restored before returning.
     fn node(&mut self, event: Event<'t>, span: Span, pointer: &mut String, depth: usize) -> Result<Value, YamlError> {
         if depth > MAX_DEPTH {
-            return Err(YamlError::at(&span, format!("the document is nested more than {MAX_DEPTH} levels deep")));
+            return Err(YamlError::at(
+                &span,
+                format!(
+                "the document is nested too deeply (more than {MAX_DEPTH} levels); Keyhole stops there to protect your \
+                 machine"
+            ),
+            ));
         }
         self.spend(&span, 1)?;
         let own_length = pointer.len();

@@ -294,15 +294,32 @@ fn read_sql_instance(data: &Node) -> SqlInstance {
     SqlInstance { ipv4_enabled, authorized_networks }
 }
 
+/// A value of `node` that must be one of `known` (compared case-insensitively) or, with
+/// `numbers`, a protocol number; anything else cannot be read and is unresolved, never
+/// taken for a harmless value.
+fn one_of(node: &Node, known: &[&str], numbers: bool) -> Attr<String> {
+    match node.string() {
+        Some(s) if known.iter().any(|k| k.eq_ignore_ascii_case(&s)) || (numbers && s.parse::<u8>().is_ok()) => {
+            Attr::explicit(s, node.at.clone())
+        }
+        _ => Attr::unresolved(node.at.clone()),
+    }
+}
+
+/// A firewall `allowed` entry that could not be read: any protocol, any port.
+fn unreadable_allow(at: &Origin) -> FirewallAllow {
+    FirewallAllow { protocol: Attr::unresolved(at.clone()), ports: Vec::new() }
+}
+
 fn read_firewall(data: &Node) -> Firewall {
     let direction = data
         .get("direction")
-        .map(|d| d.string_attr())
+        .map(|d| one_of(&d, &["INGRESS", "EGRESS"], false))
         .unwrap_or_else(|| Attr::defaulted("INGRESS".into(), data.at.clone()));
     let disabled =
         data.get("disabled").map(|d| d.bool_attr()).unwrap_or_else(|| Attr::defaulted(false, data.at.clone()));
     let mut source_ranges: Vec<Attr<String>> =
-        data.get("sourceRanges").map(|r| r.items().map(|n| n.string_attr()).collect()).unwrap_or_default();
+        data.get("sourceRanges").map(|r| r.items().map(|n| n.cidr_attr()).collect()).unwrap_or_default();
     let ingress = match direction.known() {
         Some(d) if d.eq_ignore_ascii_case("INGRESS") => Truth::Yes,
         Some(_) => Truth::No,
@@ -314,21 +331,22 @@ fn read_firewall(data: &Node) -> Firewall {
         // (`gcloud compute firewall-rules create` documents this default).
         source_ranges.push(Attr::defaulted("0.0.0.0/0".into(), data.at.clone()));
     }
-    let allowed = data
-        .get("allowed")
-        .map(|list| {
-            list.items()
-                .map(|entry| FirewallAllow {
-                    protocol: entry
-                        .get("IPProtocol")
-                        .or_else(|| entry.get("ipProtocol"))
-                        .map(|p| p.string_attr())
-                        .unwrap_or_else(|| Attr::unresolved(entry.at.clone())),
-                    ports: entry.get("ports").map(|p| p.items().map(|n| n.string_attr()).collect()).unwrap_or_default(),
-                })
-                .collect()
-        })
-        .unwrap_or_default();
+    let protocols = ["tcp", "udp", "icmp", "esp", "ah", "sctp", "ipip", "all"];
+    let allowed = match data.get("allowed") {
+        Some(list) if !list.value.is_array() => vec![unreadable_allow(&list.at)],
+        Some(list) => list
+            .items()
+            .map(|entry| FirewallAllow {
+                protocol: entry
+                    .get("IPProtocol")
+                    .or_else(|| entry.get("ipProtocol"))
+                    .map(|p| one_of(&p, &protocols, true))
+                    .unwrap_or_else(|| Attr::unresolved(entry.at.clone())),
+                ports: entry.get("ports").map(|p| p.items().map(|n| n.string_attr()).collect()).unwrap_or_default(),
+            })
+            .collect(),
+        None => data.null_member("allowed").map(|at| vec![unreadable_allow(&at)]).unwrap_or_default(),
+    };
     Firewall { direction: Some(direction), disabled: Some(disabled), source_ranges, allowed }
 }
 
