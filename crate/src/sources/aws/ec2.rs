@@ -56,6 +56,7 @@ fn unreadable_rule(at: &Origin) -> IngressRule {
         protocol: Attr::unresolved(at.clone()),
         ports: Some(Attr::unresolved(at.clone())),
         sources: vec![Attr::unresolved(at.clone())],
+        prefix_lists: Vec::new(),
         at: at.clone(),
     }
 }
