@@ -84,3 +84,19 @@ test('a URL-encoded policy (AWS Config IAM roles) is decoded before the inner po
   assert.equal(r.urlEncoded, true);
   assert.equal(marked(r.inner.segments), '{"AWS": "*"}');
 });
+
+test('a YAML template is shown by the line and column the core reports, the blamed line marked', () => {
+  const yaml = readFileSync(join(ROOT, 'tests', 'fixtures', 'equivalence', 'aws', 'template.yaml'));
+  const lines = yaml.toString('utf8').split('\n');
+  const target = lines.findIndex((l) => l.includes('CidrIp: 0.0.0.0/0')) + 1;
+  assert.ok(target > 0, 'the fixture opens a port to the internet');
+  const ex = ev.lineExcerpt(new Uint8Array(yaml), target, 5);
+  assert.equal(ex.line, target);
+  assert.equal(marked(ex.segments).replace(/^\n/, ''), lines[target - 1]);
+  assert.equal(ex.segments.length, 7, 'three lines either side');
+  assert.ok(show(ex.segments).startsWith(lines[target - 4]));
+  assert.throws(() => ev.lineExcerpt(new Uint8Array(yaml), lines.length + 10, 1), /is not in the file/);
+  // CRLF line ends are not shown as part of the line.
+  const crlf = ev.lineExcerpt(enc('a: 1\r\nb: 2\r\n'), 2, 1);
+  assert.equal(marked(crlf.segments), '\nb: 2');
+});

@@ -41,7 +41,8 @@ function droppedFiles() {
   const sg = readFileSync(join(FIXTURES, 'aws-cli-describe-security-groups.json'), 'utf8');
   writeFileSync(join(dir, 'sg-powershell.json'), Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(sg.replace(/\n/g, '\r\n'), 'utf16le')]));
   copyFileSync(join(FIXTURES, 'not-json.json'), join(dir, 'not-json.json'));
-  const names = ['config-snapshot.json.gz', 'sg-powershell.json', 'not-json.json'];
+  copyFileSync(join(ROOT, 'tests', 'fixtures', 'equivalence', 'aws', 'template.yaml'), join(dir, 'template.yaml'));
+  const names = ['config-snapshot.json.gz', 'sg-powershell.json', 'not-json.json', 'template.yaml'];
   return { dir, names, paths: names.map((n) => join(dir, n)) };
 }
 
@@ -129,14 +130,15 @@ describe('the served site', () => {
     assert.match(broken, /line \d+/, 'the error says where');
     await screenshot(page, '04-dropped-files', '#files');
 
-    // Evidence resolves inside the gzipped and the UTF-16 file.
-    for (const name of ['config-snapshot.json.gz', 'sg-powershell.json']) {
+    // Evidence resolves inside the gzipped and the UTF-16 file, and by line in the YAML template.
+    for (const name of ['config-snapshot.json.gz', 'sg-powershell.json', 'template.yaml']) {
       const index = report.findings.findIndex((f) => f.evidence[0].file === name);
       assert.ok(index >= 0, 'a finding from ' + name);
       const row = page.locator('#groups .finding', { hasText: report.findings[index].message }).first();
       await row.locator('.finding-toggle').click();
       await row.locator('.finding-detail .excerpt pre.json').first().waitFor();
       assert.ok(await row.locator('mark.blamed').count() > 0, 'highlight in ' + name);
+      assert.equal(await row.locator('.finding-detail .error-text').count(), 0, 'no "could not show" in ' + name);
     }
 
     // Downloads are the CLI's bytes.

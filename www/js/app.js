@@ -718,7 +718,10 @@ function renderEvidence(e) {
     return fig;
   }
   pending.then((bytes) => {
-    const ex = evidenceExcerpt(bytes, e.pointer, e.inner);
+    // Only text formats other than JSON (YAML templates) are placed by line and column.
+    const ex = typeof e.line === 'number'
+      ? lineExcerpt(bytes, e.line, e.column || 1)
+      : evidenceExcerpt(bytes, e.pointer, e.inner);
     const where = ex.contextPath.length ? ex.contextPath.join(' › ') + ' · ' : '';
     caption.lastChild.textContent = e.file + ' · ' + where + 'line ' + ex.line.toLocaleString('en') + (ex.column > 1 ? ', column ' + ex.column.toLocaleString('en') : '');
     clear(body).appendChild(jsonBlock(ex.segments, 'Excerpt of ' + e.file));

@@ -381,6 +381,35 @@ function evidenceExcerpt(bytes, pointer, inner) {
   return result;
 }
 
+/**
+ * The lines around `line` (1-based) of a text file the report places by line
+ * and column (YAML templates), for the same detail view:
+ * { contextPath: [], line, column, segments } with the blamed line marked.
+ */
+function lineExcerpt(bytes, line, column, around) {
+  const span = around === undefined ? 3 : around;
+  const first = Math.max(1, line - span);
+  const last = line + span;
+  const segments = [];
+  let n = 1;
+  let start = 0;
+  // Only the lines shown are decoded; a template is small, but never assume it.
+  while (start <= bytes.length && n <= last) {
+    let end = bytes.indexOf(0x0a, start);
+    if (end < 0) end = bytes.length;
+    if (n >= first) {
+      let text = utf8.decode(bytes.subarray(start, end)).replace(/\r$/, '');
+      if (text.length > 400) text = text.slice(0, 400) + ' …';
+      segments.push({ text: (segments.length ? '\n' : '') + text, cls: '', mark: n === line });
+    }
+    if (end === bytes.length) break;
+    start = end + 1;
+    n++;
+  }
+  if (n < line) throw new Error('line ' + line + ' is not in the file');
+  return { contextPath: [], line, column, segments };
+}
+
 if (typeof module === 'object' && module.exports) {
-  module.exports = { normalizeBytes, parsePointer, locate, skipValue, contextDepth, excerpt, evidenceExcerpt, jsonLines };
+  module.exports = { normalizeBytes, parsePointer, locate, skipValue, contextDepth, excerpt, evidenceExcerpt, lineExcerpt, jsonLines };
 }
