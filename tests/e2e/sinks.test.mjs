@@ -61,6 +61,8 @@ const ALLOWED = [
     "served site: the audit worker (worker.js, same origin), its URL from the policy"],
   ['app.js', 'URL.createObjectURL(new Blob([text], { type: DOWNLOAD[format].type }))',
     'a downloaded report: a blob: link the page clicks; the text is never parsed'],
+  ['app.js', "URL.createObjectURL(new Blob([bytes], { type: 'text/x-shellscript' }))",
+    "the export guide's Download button (export-guide.js): the page's own embedded script as a blob: link; never run"],
   ['app.js', 'const UNSAFE_ATTRIBUTES = /^(src|srcdoc|',
     "dom.js's list of attributes h() refuses to set: the name appears in order to be refused"],
   ['glue', '? `Function(${val.name})`',
@@ -79,7 +81,11 @@ function scripts() {
   for (const id of ['keyhole-wasm', 'keyhole-demo']) {
     assert.match(byId(id).body, /^[A-Za-z0-9+/=\s]*$/, id + ' holds base64 only');
   }
-  assert.equal(blocks.length, 4, 'script blocks of the single file: the page, the worker, the wasm, the demo');
+  // The export scripts are inert text too: the guide offers them as downloads, never runs them.
+  for (const cloud of ['aws', 'azure', 'gcp']) {
+    assert.match(byId('keyhole-export-' + cloud).attrs, /type="text\/plain"/, cloud + ' script is inert text');
+  }
+  assert.equal(blocks.length, 7, 'script blocks of the single file: the page, the worker, the wasm, the demo, three export scripts');
   return {
     single,
     blocks,
