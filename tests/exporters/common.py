@@ -375,4 +375,7 @@ def check_in_page(test, keyhole, bundle_path):
                           timeout=180, env=env, cwd=str(ROOT))
     test.assertEqual(proc.returncode, 0, "the page does not show the CLI's report for this bundle:\n"
                      + proc.stdout.decode("utf-8", "replace")[-2000:] + proc.stderr.decode("utf-8", "replace")[-4000:])
-    return json.loads(proc.stdout.decode("utf-8").strip().splitlines()[-1])
+    # The e2e helpers register node:test hooks, so node also prints an empty TAP summary: take the result line.
+    results = [line for line in proc.stdout.decode("utf-8").splitlines() if line.startswith('{"findings"')]
+    test.assertEqual(len(results), 1, "page_check.mjs prints one result line:\n" + proc.stdout.decode("utf-8", "replace"))
+    return json.loads(results[0])
