@@ -22,9 +22,9 @@ step() { printf '\n==> %s\n' "$*"; }
 if [[ -n "${KEYHOLE_WASM:-}" ]]; then
   WASM_IN=$KEYHOLE_WASM
 else
-  step "cargo build (wasm32, release)"
-  cargo build --release --target wasm32-unknown-unknown --no-default-features -p keyhole --lib
-  WASM_IN=target/wasm32-unknown-unknown/release/keyhole.wasm
+  step "cargo build (wasm32, profile wasm: release at opt-level s)"
+  cargo build --profile wasm --target wasm32-unknown-unknown --no-default-features -p keyhole --lib
+  WASM_IN=target/wasm32-unknown-unknown/wasm/keyhole.wasm
 fi
 
 want=$(sed -n 's/^wasm-bindgen = "=\([0-9.]*\)".*/\1/p' crate/Cargo.toml | head -n1)
