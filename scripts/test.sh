@@ -18,7 +18,7 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 say "cargo test"
 cargo test --workspace --locked
 
-for part in scripts/test-web.sh scripts/test-npm.sh scripts/test-exporters.sh; do
+for part in scripts/test-web.sh scripts/test-npm.sh scripts/test-exporters.sh scripts/test-fuzz.sh; do
   if [ -f "$part" ]; then
     say "$part"
     bash "$part"
