@@ -203,7 +203,13 @@ pub fn stream_matches_whole(data: &[u8]) {
         assert!(streamed.gaps.is_empty(), "the streaming reader declined after adding gaps");
         return;
     };
-    let document = decode::parse(&decoded.text).expect("text the streaming reader took parses as a whole");
+    // The whole parse refuses nesting deeper than 128 levels, where the
+    // streaming reader skips just the deep record: nothing to compare then.
+    let document = match decode::parse(&decoded.text) {
+        Ok(document) => document,
+        Err(error) if error.message.contains("nested too deeply") => return,
+        Err(error) => panic!("the streaming reader took text the whole parse refuses: {error}"),
+    };
     let mut whole = Model::default();
     let whole_format = {
         let mut collector = Collector::new(&mut whole, 0);
