@@ -16,6 +16,15 @@ CARGO_FUZZ_VERSION=0.13.1
 seconds="${FUZZ_SECONDS:-10}"
 say() { printf '\n\033[1m==> %s\033[0m\n' "$*" >&2; }
 
+# libfuzzer-sys compiles libFuzzer, which is C++.
+if ! command -v c++ >/dev/null 2>&1; then
+  say "installing g++ (libFuzzer is C++)"
+  sudo_cmd=()
+  if ((EUID != 0)); then sudo_cmd=(sudo); fi
+  "${sudo_cmd[@]}" apt-get update -qq
+  "${sudo_cmd[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq g++
+fi
+
 if ! cargo fuzz --version 2>/dev/null | grep -q "$CARGO_FUZZ_VERSION"; then
   say "installing cargo-fuzz $CARGO_FUZZ_VERSION"
   cargo install cargo-fuzz --version "$CARGO_FUZZ_VERSION" --locked
