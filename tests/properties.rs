@@ -346,6 +346,7 @@ fn ingress(protocol: &str, ports: Option<(u32, u32)>) -> IngressRule {
         protocol: Attr::explicit(protocol.to_string(), origin()),
         ports: ports.map(|p| Attr::explicit(p, origin())),
         sources: vec![Attr::explicit("0.0.0.0/0".to_string(), origin())],
+        prefix_lists: Vec::new(),
         at: origin(),
     }
 }
