@@ -341,6 +341,7 @@ fn wrong_types_at_every_level() {
         "rules/aws-s3-bucket-public-policy/invalid.json",
         "rules/aws-rds-instance-public/invalid.json",
         "rules/gcp-compute-firewall-open-admin-port/invalid-gcloud.json",
+        "rules/azure-nsg-open-admin-port/invalid-cli.json",
     ] {
         let path = root().join("tests/fixtures").join(fixture);
         let original: Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();

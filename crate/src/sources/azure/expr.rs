@@ -621,6 +621,22 @@ impl<'a> Val<'a> {
         }
     }
 
+    /// Where `key` is present but `null`: a value that was exported yet
+    /// cannot be read (`get` treats it as absent).
+    pub fn null_member(&self, key: &str) -> Option<Origin> {
+        match self {
+            Val::Node(node) => {
+                let (name, _) =
+                    node.value.as_object()?.iter().find(|(k, v)| k.eq_ignore_ascii_case(key) && v.is_null())?;
+                Some(node.at.child(name.as_str()))
+            }
+            Val::Value(Value::Object(map), at) => {
+                map.iter().any(|(k, v)| k.eq_ignore_ascii_case(key) && v.is_null()).then(|| at.clone())
+            }
+            _ => None,
+        }
+    }
+
     fn is_null(&self) -> bool {
         self.value().is_some_and(Value::is_null)
     }

@@ -229,10 +229,19 @@ pub fn firewall_rule<'a>(name: &str, p: &Val<'a>, r: &dyn Resolve<'a>) -> Firewa
 
 fn nsg<'a>(p: &Val<'a>, r: &dyn Resolve<'a>) -> NetworkSecurityGroup {
     let mut group = NetworkSecurityGroup::default();
+    // A `null` list was exported but cannot be read: one rule that may be anything.
+    if let Some(at) = p.null_member("securityRules") {
+        group.rules.push(nsg_rule("securityRules", &Val::Unresolved(at), r));
+    }
     if let Some(list) = p.get("securityRules", r) {
         match list.items(r) {
             Some(rules) => {
                 for rule in rules {
+                    // A rule that is not an object (a string, a number, null) may be anything.
+                    if rule.value().is_some_and(|v| !v.is_object()) {
+                        group.rules.push(nsg_rule("securityRules", &Val::Unresolved(rule.at().clone()), r));
+                        continue;
+                    }
                     let name = rule.get("name", r).and_then(|n| n.string()).unwrap_or_default();
                     let settings = rule.get("properties", r).unwrap_or_else(|| rule.clone());
                     group.rules.push(nsg_rule(&name, &settings, r));
@@ -262,36 +271,60 @@ fn nsg<'a>(p: &Val<'a>, r: &dyn Resolve<'a>) -> NetworkSecurityGroup {
 }
 
 /// A list attribute written either as one value (`sourceAddressPrefix`) or
-/// as a list (`sourceAddressPrefixes`), or both.
-fn one_or_many<'a>(p: &Val<'a>, one: &str, many: &str, r: &dyn Resolve<'a>) -> Vec<Attr<String>> {
+/// as a list (`sourceAddressPrefixes`), or both. Azure requires one of them,
+/// so a rule with neither (or with values of the wrong type) may open anything:
+/// those come back unresolved, never as an empty list.
+fn one_or_many<'a>(
+    p: &Val<'a>,
+    one: &str,
+    many: &str,
+    read: fn(&Val<'a>) -> Attr<String>,
+    r: &dyn Resolve<'a>,
+) -> Vec<Attr<String>> {
     let mut out = Vec::new();
     if let Some(value) = p.get(one, r) {
         if value.str() != Some("") {
-            out.push(value.string_attr());
+            out.push(read(&value));
         }
     }
     if let Some(list) = p.get(many, r) {
         match list.items(r) {
-            Some(items) => out.extend(items.iter().filter(|i| i.str() != Some("")).map(Val::string_attr)),
+            Some(items) => out.extend(items.iter().filter(|i| i.str() != Some("")).map(read)),
             None => out.push(Attr::unresolved(list.at().clone())),
         }
+    }
+    if out.is_empty() {
+        let at = p.null_member(many).or_else(|| p.null_member(one)).unwrap_or_else(|| p.at().clone());
+        out.push(Attr::unresolved(at));
     }
     out
 }
 
+/// An address prefix is text (a CIDR, an address or a service tag); any other type cannot be read.
+fn prefix_attr(value: &Val) -> Attr<String> {
+    match value.str() {
+        Some(text) => Attr::explicit(text.to_string(), value.at().clone()),
+        None => Attr::unresolved(value.at().clone()),
+    }
+}
+
 pub fn nsg_rule<'a>(name: &str, p: &Val<'a>, r: &dyn Resolve<'a>) -> NsgRule {
-    let field = |key: &str| match p.get(key, r) {
-        Some(value) => value.string_attr(),
+    // One of the values Azure accepts (in any case), else unresolved where it stands.
+    let field = |key: &str, accepted: &[&str]| match p.get(key, r) {
+        Some(value) => match value.str() {
+            Some(text) if accepted.iter().any(|a| a.eq_ignore_ascii_case(text)) => value.string_attr(),
+            _ => Attr::unresolved(value.at().clone()),
+        },
         None => Attr::unresolved(p.at().clone()),
     };
     NsgRule {
         name: name.to_string(),
-        direction: field("direction"),
-        access: field("access"),
-        protocol: field("protocol"),
+        direction: field("direction", &["Inbound", "Outbound"]),
+        access: field("access", &["Allow", "Deny"]),
+        protocol: field("protocol", &["Tcp", "Udp", "Icmp", "Esp", "Ah", "*", "Any"]),
         priority: p.get("priority", r).and_then(|v| v.int()),
-        sources: one_or_many(p, "sourceAddressPrefix", "sourceAddressPrefixes", r),
-        ports: one_or_many(p, "destinationPortRange", "destinationPortRanges", r),
+        sources: one_or_many(p, "sourceAddressPrefix", "sourceAddressPrefixes", prefix_attr, r),
+        ports: one_or_many(p, "destinationPortRange", "destinationPortRanges", Val::string_attr, r),
         at: p.at().clone(),
     }
 }

@@ -34,12 +34,33 @@ fn world_sources(rule: &NsgRule) -> (Truth, Vec<&Attr<String>>) {
     if net::covers_internet(&ranges) {
         return (Truth::Yes, known);
     }
-    let unresolved: Vec<&Attr<String>> = rule.sources.iter().filter(|s| s.known().is_none()).collect();
+    // Not read: unresolved values, and text that is neither an address nor a service tag name.
+    let unresolved: Vec<&Attr<String>> = rule
+        .sources
+        .iter()
+        .filter(|s| s.known().is_none_or(|p| net::parse_cidr(p.trim()).is_none() && !is_service_tag_name(p.trim())))
+        .collect();
     if unresolved.is_empty() {
         (Truth::No, Vec::new())
     } else {
         (Truth::Unknown, unresolved)
     }
+}
+
+/// Whether `text` has the shape of an Azure service tag (`VirtualNetwork`,
+/// `Storage.WestEurope`, `AzureCloud.eastus`): a letter, then letters and
+/// digits, at least three, with an optional `.Region`. Tags other than
+/// `Internet` stand for Azure's own address sets, not the internet; text of
+/// any other shape cannot be read, and makes the rule's verdict unknown.
+fn is_service_tag_name(text: &str) -> bool {
+    let (base, region) = match text.split_once('.') {
+        Some((base, region)) => (base, Some(region)),
+        None => (text, None),
+    };
+    let word = |w: &str| {
+        w.chars().next().is_some_and(|c| c.is_ascii_alphabetic()) && w.chars().all(|c| c.is_ascii_alphanumeric())
+    };
+    base.len() >= 3 && word(base) && region.is_none_or(word)
 }
 
 /// A destination port range: `22`, `1000-2000` or `*`.
@@ -205,7 +226,17 @@ fn port_attrs_empty(hit: &Hit) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::port_span;
+    use super::{is_service_tag_name, port_span};
+
+    #[test]
+    fn service_tag_names() {
+        for tag in ["VirtualNetwork", "AzureLoadBalancer", "Storage.WestEurope", "AzureCloud.eastus", "Sql"] {
+            assert!(is_service_tag_name(tag), "{tag}");
+        }
+        for text in ["x", "", "10.0.0.0/33x", "Storage.", "Az ure", "1Storage", "<script>"] {
+            assert!(!is_service_tag_name(text), "{text}");
+        }
+    }
 
     #[test]
     fn port_ranges() {
