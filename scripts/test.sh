@@ -20,7 +20,7 @@ cargo test --workspace --locked
 
 say "1 GB input through an optimised CLI, in bounded memory"
 cargo build --locked -p keyhole --profile big-input
-KEYHOLE_CLI=target/big-input/keyhole cargo test --locked -p keyhole --test bad_inputs -- --ignored --nocapture a_1_gb_export_in_bounded_memory
+KEYHOLE_CLI="$PWD/target/big-input/keyhole" cargo test --locked -p keyhole --test bad_inputs -- --ignored --nocapture a_1_gb_export_in_bounded_memory
 
 for part in scripts/test-web.sh scripts/test-npm.sh scripts/test-exporters.sh scripts/test-fuzz.sh; do
   if [ -f "$part" ]; then
