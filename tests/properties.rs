@@ -3,6 +3,8 @@
 //! are modest (256) so that `cargo test` stays fast; a failure prints the
 //! shrunk input. docs/fuzzing.md lists what is checked here.
 
+#![cfg(not(target_arch = "wasm32"))]
+
 use keyhole::model::{Attr, IngressRule, Origin, Truth};
 use keyhole::net;
 use keyhole::policy::{evaluate, Access, PolicyKind};
