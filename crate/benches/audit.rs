@@ -116,9 +116,13 @@ fn median(mut values: Vec<f64>) -> f64 {
     values[values.len() / 2]
 }
 
+/// The value after `name` on the command line.
+fn arg_text(name: &str) -> Option<String> {
+    std::env::args().skip_while(|a| a != name).nth(1)
+}
+
 fn arg(name: &str, default: usize) -> usize {
-    let args: Vec<String> = std::env::args().collect();
-    args.iter().position(|a| a == name).and_then(|i| args.get(i + 1)).and_then(|v| v.parse().ok()).unwrap_or(default)
+    arg_text(name).and_then(|v| v.parse().ok()).unwrap_or(default)
 }
 
 fn main() {
@@ -130,7 +134,7 @@ fn main() {
     } else {
         (snapshot(size_mb * 1_000_000), "synthetic AWS Config snapshot".to_string())
     };
-    if let Some(path) = std::env::args().skip_while(|a| a != "--write").nth(1) {
+    if let Some(path) = arg_text("--write") {
         // For side-by-side runs of other tools on the very same input.
         std::fs::write(&path, &bytes).expect("writes the generated input");
         println!("wrote {path}");

@@ -38,7 +38,7 @@ fn world_sources(rule: &NsgRule) -> (Truth, Vec<&Attr<String>>) {
     let unresolved: Vec<&Attr<String>> = rule
         .sources
         .iter()
-        .filter(|s| s.known().is_none_or(|p| net::parse_cidr(p.trim()).is_none() && !is_service_tag_name(p.trim())))
+        .filter(|s| s.known().map(|p| p.trim()).is_none_or(|p| net::parse_cidr(p).is_none() && !is_service_tag_name(p)))
         .collect();
     if unresolved.is_empty() {
         (Truth::No, Vec::new())
